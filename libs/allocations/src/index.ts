@@ -1,0 +1,6 @@
+import { AllocationEntity } from './allocations/entities/allocation.entity';
+import { ApiKeyEntity } from './keys/entities/api-key.entity';
+import { ApiKeyAllocationEntity } from './keys/entities/api-key-allocation.entity';
+
+export { AllocationEntity, ApiKeyEntity, ApiKeyAllocationEntity };
+export const ALLOCATIONS_ENTITIES = [AllocationEntity, ApiKeyEntity, ApiKeyAllocationEntity];

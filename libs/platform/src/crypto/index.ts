@@ -1,0 +1,2 @@
+export * from './keyring';
+export { EncryptionCanaryEntity } from './entities/encryption-canary.entity';

@@ -1,0 +1,2 @@
+// The policy lib arrives with its issue; nothing is exported yet.
+export {};

@@ -1,0 +1,2 @@
+// The proxy lib arrives with its issue; nothing is exported yet.
+export {};
