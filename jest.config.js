@@ -16,7 +16,7 @@ const moduleNameMapper = {
   '^@allot/migrations$': '<rootDir>/migrations',
   '^@allot/(.*)$': '<rootDir>/libs/$1/src',
 };
-const base = { testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, moduleNameMapper, rootDir: __dirname };
+const base = { testEnvironment: 'node', testTimeout: 60_000, transform: { '^.+\\.ts$': swc }, moduleNameMapper, rootDir: __dirname };
 
 module.exports = {
   projects: [

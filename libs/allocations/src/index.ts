@@ -4,3 +4,6 @@ import { ApiKeyAllocationEntity } from './keys/entities/api-key-allocation.entit
 
 export { AllocationEntity, ApiKeyEntity, ApiKeyAllocationEntity };
 export const ALLOCATIONS_ENTITIES = [AllocationEntity, ApiKeyEntity, ApiKeyAllocationEntity];
+export * from './keys/api-key-token';
+export { AllocationsModule } from './allocations.module';
+export { KeysService, type CreateKeyRequest, type CreatedApiKey } from './keys/keys.service';

@@ -3,3 +3,4 @@
  * No framework imports: the console compiles this file too.
  */
 export * from './domain';
+export * from './money';

@@ -87,12 +87,15 @@ export class Keyring {
     return this.keys.has(id);
   }
 
-  encrypt(plaintext: string, aad: string): string {
+  /** Encrypts under the active key (or a named one: the startup canary of every configured key). */
+  encrypt(plaintext: string, aad: string, keyId = this.activeKeyId): string {
+    const key = this.keys.get(keyId);
+    if (!key) throw new KeyringError('key_unknown', `key "${keyId}" is not configured`);
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.activeKeyId)!, iv, { authTagLength: TAG_BYTES });
+    const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [FORMAT, this.activeKeyId, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+    return [FORMAT, keyId, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
   }
 
   decrypt(ciphertext: string, aad: string): string {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config';
@@ -38,16 +39,17 @@ export function buildDataSourceOptions(parts: DataSourceParts): DataSourceOption
   };
 }
 
-/** Arbitrary but fixed: every Allot process agrees on it so only one migrates at a time. */
-const MIGRATION_LOCK_KEY = 4_207_311_001;
+/** How long a crashed migrator's lock blocks others before it is taken over. */
+const STALE_LOCK_MS = 15 * 60_000;
+const LOCK_POLL_MS = 100;
 
 export interface MigrationRun {
   applied: string[];
 }
 
-/** Runs pending migrations under a PostgreSQL advisory lock, each in its own transaction. */
+/** Runs pending migrations under the migration lock, each in its own transaction. */
 export async function runMigrationsLocked(dataSource: DataSource): Promise<MigrationRun> {
-  return withAdvisoryLock(dataSource, async () => {
+  return withMigrationLock(dataSource, async () => {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return { applied: applied.map((m) => m.name) };
   });
@@ -55,7 +57,7 @@ export async function runMigrationsLocked(dataSource: DataSource): Promise<Migra
 
 /** Reverts the last `steps` migrations under the same lock. */
 export async function revertMigrationsLocked(dataSource: DataSource, steps: number): Promise<string[]> {
-  return withAdvisoryLock(dataSource, async () => {
+  return withMigrationLock(dataSource, async () => {
     const reverted: string[] = [];
     for (let i = 0; i < steps; i++) {
       const executed = await dataSource.query<{ name: string }[]>(
@@ -82,18 +84,31 @@ async function executedMigrationNames(dataSource: DataSource): Promise<string[]>
   return rows.map((r) => r.name);
 }
 
-async function withAdvisoryLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
-  // Session-level lock on one dedicated connection, held while the migrations run on others.
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
+/**
+ * A lock row rather than `pg_advisory_lock`: on the embedded engine every connection shares one PostgreSQL session,
+ * so session-level advisory locks are re-entrant there and would let two migrators through. A row inserted with
+ * ON CONFLICT DO NOTHING is a mutex on both engines, holds no transaction open (which would stall the embedded
+ * engine), and a crashed holder's row goes stale and is taken over.
+ */
+async function withMigrationLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  await dataSource.query(
+    `CREATE TABLE IF NOT EXISTS schema_migrations_lock (id smallint PRIMARY KEY CHECK (id = 1), holder text NOT NULL, acquired_at timestamptz NOT NULL DEFAULT now())`,
+  );
+  const holder = `${process.pid}:${randomUUID()}`;
+  const deadline = Date.now() + STALE_LOCK_MS + 60_000;
+  for (;;) {
+    await dataSource.query(`DELETE FROM schema_migrations_lock WHERE acquired_at < now() - ($1 || ' milliseconds')::interval`, [STALE_LOCK_MS]);
+    const won = await dataSource.query<unknown[]>(
+      `INSERT INTO schema_migrations_lock (id, holder) VALUES (1, $1) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [holder],
+    );
+    if (won.length === 1) break;
+    if (Date.now() > deadline) throw new Error('timed out waiting for another process to finish migrating');
+    await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
+  }
   try {
-    await runner.query(`SELECT pg_advisory_lock($1)`, [MIGRATION_LOCK_KEY]);
-    try {
-      return await work();
-    } finally {
-      await runner.query(`SELECT pg_advisory_unlock($1)`, [MIGRATION_LOCK_KEY]);
-    }
+    return await work();
   } finally {
-    await runner.release();
+    await dataSource.query(`DELETE FROM schema_migrations_lock WHERE holder = $1`, [holder]);
   }
 }

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { KeysService } from './keys/keys.service';
+
+@Module({ providers: [KeysService], exports: [KeysService] })
+export class AllocationsModule {}
