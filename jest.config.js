@@ -16,9 +16,10 @@ const moduleNameMapper = {
   '^@allot/migrations$': '<rootDir>/migrations',
   '^@allot/(.*)$': '<rootDir>/libs/$1/src',
 };
-const base = { testEnvironment: 'node', testTimeout: 60_000, transform: { '^.+\\.ts$': swc }, moduleNameMapper, rootDir: __dirname };
+const base = { testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, moduleNameMapper, rootDir: __dirname };
 
 module.exports = {
+  testTimeout: 60_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/gateway/**/*.spec.ts'] },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.integration-spec.ts'] },

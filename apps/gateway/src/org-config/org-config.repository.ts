@@ -46,18 +46,17 @@ export class OrgTransaction {
 
   async snapshot(): Promise<OrgSnapshot> {
     const m = this.manager;
-    const [providers, credentials, models, prices, tags, members, memberTags, allocations, keys, keyScopes] = await Promise.all([
-      m.find(ProviderEntity, { order: { name: 'ASC' } }),
-      m.find(ProviderCredentialEntity, { order: { label: 'ASC' } }),
-      m.find(ModelEntity, { order: { slug: 'ASC' } }),
-      m.find(PriceVersionEntity, { order: { effectiveFrom: 'ASC' } }),
-      m.find(TagEntity, { order: { name: 'ASC' } }),
-      m.find(MemberEntity, { order: { identifier: 'ASC' } }),
-      m.find(MemberTagEntity, { relations: { tag: true } }),
-      m.find(AllocationEntity, { order: { createdAt: 'ASC' } }),
-      m.find(ApiKeyEntity, { order: { createdAt: 'ASC' } }),
-      m.find(ApiKeyAllocationEntity),
-    ]);
+    // One after another: the queries share the transaction's single connection.
+    const providers = await m.find(ProviderEntity, { order: { name: 'ASC' } });
+    const credentials = await m.find(ProviderCredentialEntity, { order: { label: 'ASC' } });
+    const models = await m.find(ModelEntity, { order: { slug: 'ASC' } });
+    const prices = await m.find(PriceVersionEntity, { order: { effectiveFrom: 'ASC' } });
+    const tags = await m.find(TagEntity, { order: { name: 'ASC' } });
+    const members = await m.find(MemberEntity, { order: { identifier: 'ASC' } });
+    const memberTags = await m.find(MemberTagEntity, { relations: { tag: true } });
+    const allocations = await m.find(AllocationEntity, { order: { createdAt: 'ASC' } });
+    const keys = await m.find(ApiKeyEntity, { order: { createdAt: 'ASC' } });
+    const keyScopes = await m.find(ApiKeyAllocationEntity);
     const group = <T, V>(rows: T[], key: (r: T) => string, value: (r: T) => V) => {
       const map = new Map<string, V[]>();
       for (const row of rows) map.set(key(row), [...(map.get(key(row)) ?? []), value(row)]);

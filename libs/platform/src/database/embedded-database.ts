@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PgliteTurnQueue } from './pglite-turn-queue';
 
 /** How a process reaches its database: a connection URL and what to do when it is done with it. */
 export interface DatabaseHandle {
@@ -19,6 +20,8 @@ export class EmbeddedDatabaseError extends Error {
 /** pglite-socket accepts one connection by default; the app pool, the CLI and the bus need more. */
 const MAX_CONNECTIONS = 64;
 const LOCK_FILE = 'embedded-db.lock';
+/** Lock files this process owns: a lock naming our pid but not listed here is a leftover from a reused pid. */
+const ownedHere = new Set<string>();
 
 interface LockInfo {
   pid: number;
@@ -42,7 +45,8 @@ export async function openEmbeddedDatabase(dataDir: string): Promise<DatabaseHan
       await sleep(200); // an owner may have created the file and not yet written it
       continue;
     }
-    if (owner && isAlive(owner.pid) && owner.pid !== process.pid) {
+    const ownerIsLive = owner && (owner.pid === process.pid ? ownedHere.has(lockPath) : isAlive(owner.pid));
+    if (owner && ownerIsLive) {
       if (owner.port && (await canConnect(owner.port))) {
         return { url: urlFor(owner.port), mode: 'embedded-client', close: async () => undefined };
       }
@@ -74,6 +78,7 @@ async function startOwner(dataDir: string, lockPath: string, fd: number): Promis
     throw error;
   }
   writeFileSync(lockPath, JSON.stringify({ pid: process.pid, port: engine.port } satisfies LockInfo));
+  ownedHere.add(lockPath);
   let closed = false;
   return {
     url: urlFor(engine.port),
@@ -82,6 +87,7 @@ async function startOwner(dataDir: string, lockPath: string, fd: number): Promis
       if (closed) return;
       closed = true;
       await stopEngine(engine.server, engine.db);
+      ownedHere.delete(lockPath);
       rmSync(lockPath, { force: true });
     },
   };
@@ -93,6 +99,9 @@ async function startEngine(dataDir: string, template?: Blob) {
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const db = await PGlite.create(template ? { dataDir, loadDataDir: template } : { dataDir });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: MAX_CONNECTIONS });
+  // pglite-socket 0.2.17 (pinned exactly) keeps its queue in a private field handed to each connection on accept;
+  // swapping it before start() makes every connection use the turn-taking queue.
+  (server as unknown as { queryQueue: PgliteTurnQueue }).queryQueue = new PgliteTurnQueue(db);
   await server.start();
   const port = Number(server.getServerConn().split(':').pop());
   return { db, server, port };
