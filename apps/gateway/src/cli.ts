@@ -34,6 +34,8 @@ interface Command {
 
 interface Context {
   config: AppConfig;
+  /** The environment the command was given (API keys for `apply` are read from it). */
+  env: Record<string, string | undefined>;
   out: (line: string) => void;
   get<T>(type: new (...args: never[]) => T): T;
   runtime: Awaited<ReturnType<typeof openCliRuntime>> | undefined;
@@ -117,7 +119,7 @@ const COMMANDS: Record<string, Command> = {
       } catch (error) {
         throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
       }
-      const result = await ctx.get(OrgConfigService).apply(file, text, process.env, { dryRun: !!args['dry-run'], actor: 'cli' });
+      const result = await ctx.get(OrgConfigService).apply(file, text, ctx.env, { dryRun: !!args['dry-run'], actor: 'cli' });
       for (const note of result.notes) ctx.out(`note: ${note}`);
       if (result.changes.length === 0) {
         ctx.out('No changes: the stored organization already matches the file.');
@@ -203,6 +205,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     const opened = runtime;
     await command.run(args, {
       config,
+      env,
       out,
       runtime,
       get: (type) => {

@@ -40,7 +40,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'http://x',
     });
     expect(problems).toHaveLength(6);
-    expect(problems.join('\n')).toMatch(/PORT: must be a whole number between 1 and 65535 \(got "eighty"\)/);
+    expect(problems.join('\n')).toMatch(/PORT: must be a whole number between 0 and 65535 \(got "eighty"\)/);
     expect(problems.join('\n')).toMatch(/ALLOT_BODY_LIMIT_MB/);
     expect(problems.join('\n')).toMatch(/ALLOT_TIME_ZONE: must be an IANA time zone/);
     expect(problems.join('\n')).toMatch(/LOG_LEVEL/);

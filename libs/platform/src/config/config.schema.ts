@@ -42,7 +42,7 @@ const timeZone = z.string().refine(
 export const ENV_SCHEMA = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   HOST: z.string().min(1).default('0.0.0.0'),
-  PORT: int(1, 65535).default(3000),
+  PORT: int(0, 65535).default(3000),
   ALLOT_PUBLIC_URL: url(['http', 'https']).optional(),
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
   DATABASE_POOL_SIZE: int(1, 500).default(10),
