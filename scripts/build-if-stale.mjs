@@ -41,7 +41,11 @@ export function buildIfStale(...names) {
     if (built > newest) continue;
     process.stderr.write(`Building the ${name}…\n`);
     const [cmd, args] = target.command;
-    const result = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NG_CLI_ANALYTICS: 'false' } });
+    const result = spawnSync(cmd, args, {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, NG_CLI_ANALYTICS: 'false' },
+    });
     if (result.status !== 0) {
       process.stderr.write(`Building the ${name} failed.\n`);
       process.exit(result.status ?? 1);

@@ -29,7 +29,9 @@ describe('fresh start on the embedded database', () => {
       expect(home.text).toMatch(/<app-root/);
       expect(first.output()).toMatch(/Generated an encryption key in .*encryption\.keys/);
       const link = /one-time link[^\n]*\n\s+(\S+)/.exec(first.output())![1]!;
-      await request(first.url).get(`/api/v1/invitations/${link.split('/').pop()}`).expect(200);
+      await request(first.url)
+        .get(`/api/v1/invitations/${link.split('/').pop()}`)
+        .expect(200);
       firstKey = readFileSync(join(dataDir, 'encryption.keys'), 'utf8');
 
       // The CLI joins the running embedded engine instead of opening its files a second time.

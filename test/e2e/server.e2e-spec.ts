@@ -13,7 +13,12 @@ describe('gateway server', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    env = testEnv(db, { PORT: '0', HOST: '127.0.0.1', ALLOT_CONSOLE_DIR: join(__dirname, '../fixtures/console'), ALLOT_BODY_LIMIT_MB: '1' });
+    env = testEnv(db, {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ALLOT_CONSOLE_DIR: join(__dirname, '../fixtures/console'),
+      ALLOT_BODY_LIMIT_MB: '1',
+    });
     server = await startServer(testConfig(env), createLogger('silent'));
   });
   afterAll(async () => {
@@ -58,7 +63,9 @@ describe('gateway server', () => {
   });
 
   it('should tell unknown, used and expired invitations apart without echoing the token', async () => {
-    const unknown = await request(server.url).get(`/api/v1/invitations/${'A'.repeat(43)}`).expect(404);
+    const unknown = await request(server.url)
+      .get(`/api/v1/invitations/${'A'.repeat(43)}`)
+      .expect(404);
     expect(unknown.body.code).toBe('invitation_not_found');
     await request(server.url).get('/api/v1/invitations/short').expect(404);
 

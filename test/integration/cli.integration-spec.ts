@@ -66,17 +66,42 @@ describe('cli', () => {
   });
 
   it('should create a key for an existing allocation and refuse one for someone else’s or a missing one', async () => {
-    const ok = await cli(env, 'create-key', '--member', 'alice@example.com', '--name', 'ci', '--allocation', 'azure/gpt-5.4#research', '--expires', '2031-01-01');
+    const ok = await cli(
+      env,
+      'create-key',
+      '--member',
+      'alice@example.com',
+      '--name',
+      'ci',
+      '--allocation',
+      'azure/gpt-5.4#research',
+      '--expires',
+      '2031-01-01',
+    );
     expect(ok.code).toBe(0);
     const key = /\n {2}(allot_k1_\S+)$/.exec(ok.stdout)![1]!;
-    const [row] = await sql<{ name: string; origin: string; expires_at: Date }>(`SELECT name, origin, expires_at FROM api_keys WHERE key_hash = $1`, [hashApiKey(key)]);
+    const [row] = await sql<{ name: string; origin: string; expires_at: Date }>(
+      `SELECT name, origin, expires_at FROM api_keys WHERE key_hash = $1`,
+      [hashApiKey(key)],
+    );
     expect(row).toMatchObject({ name: 'ci', origin: 'cli' });
     expect(row!.expires_at.toISOString()).toBe('2031-01-01T00:00:00.000Z');
 
     const notHers = await cli(env, 'create-key', '--member', 'alice@example.com', '--name', 'x', '--allocation', 'openai/tts-1');
     expect(notHers).toMatchObject({ code: 1 });
     expect(notHers.stderr).toContain('allocation_not_found: alice@example.com has no allocation "openai/tts-1"');
-    const twoOfOneModel = await cli(env, 'create-key', '--member', 'alice@example.com', '--name', 'x', '--allocation', 'azure/gpt-5.4', '--allocation', 'azure/gpt-5.4#research');
+    const twoOfOneModel = await cli(
+      env,
+      'create-key',
+      '--member',
+      'alice@example.com',
+      '--name',
+      'x',
+      '--allocation',
+      'azure/gpt-5.4',
+      '--allocation',
+      'azure/gpt-5.4#research',
+    );
     expect(twoOfOneModel.stderr).toContain('invalid_scope: a key holds at most one allocation per model');
   });
 

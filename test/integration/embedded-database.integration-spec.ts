@@ -19,8 +19,12 @@ describe('embedded database', () => {
           i % 3 === 0
             ? pool.query<{ n: number }>('SELECT length($1::text) + $2::int AS n', [big, i]).then((r) => r.rows[0]!.n === 200_000 + i)
             : i % 3 === 1
-            ? pool.query<{ v: number; s: string }>('SELECT $1::int * 2 AS v, $2::text AS s', [i, `q${i}`]).then((r) => r.rows[0]!.v === i * 2 && r.rows[0]!.s === `q${i}`)
-            : pool.query<{ x: string }>('SELECT repeat($1::text, $2::int) AS x', ['ab', i % 7]).then((r) => r.rows[0]!.x === 'ab'.repeat(i % 7)),
+              ? pool
+                  .query<{ v: number; s: string }>('SELECT $1::int * 2 AS v, $2::text AS s', [i, `q${i}`])
+                  .then((r) => r.rows[0]!.v === i * 2 && r.rows[0]!.s === `q${i}`)
+              : pool
+                  .query<{ x: string }>('SELECT repeat($1::text, $2::int) AS x', ['ab', i % 7])
+                  .then((r) => r.rows[0]!.x === 'ab'.repeat(i % 7)),
         ),
       );
       expect(answers.filter((ok) => !ok)).toHaveLength(0);

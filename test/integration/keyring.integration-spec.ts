@@ -61,7 +61,9 @@ describe('keyring against stored data', () => {
       const keyring = runtime.app.get(KeyringService);
       for (const row of rows) {
         expect(row.secret_key_id).toBe('b');
-        expect(keyring.decryptSecret(row.secret_ciphertext, `provider_credentials:${row.id}`)).toBe(SECRETS[row.secret_env as keyof typeof SECRETS]);
+        expect(keyring.decryptSecret(row.secret_ciphertext, `provider_credentials:${row.id}`)).toBe(
+          SECRETS[row.secret_env as keyof typeof SECRETS],
+        );
       }
     } finally {
       await runtime.close();

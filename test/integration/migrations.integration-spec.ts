@@ -4,9 +4,11 @@ import { pendingMigrations, revertMigrationsLocked, runMigrationsLocked } from '
 import { createTestDatabase, testDataSource, type TestDatabase } from '../support/test-database';
 
 const userTables = async (ds: DataSource) =>
-  (await ds.query<{ table_name: string }[]>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`)).map(
-    (r) => r.table_name,
-  );
+  (
+    await ds.query<{ table_name: string }[]>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
+    )
+  ).map((r) => r.table_name);
 
 describe('migrations', () => {
   let db: TestDatabase;

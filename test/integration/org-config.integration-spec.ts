@@ -10,7 +10,11 @@ import { openTestRuntime, testEnv } from '../support/test-runtime';
 
 const FIXTURE = join(__dirname, '../fixtures/org.yaml');
 const fixture = readFileSync(FIXTURE, 'utf8');
-const SECRETS = { TEST_AZURE_KEY: 'azure-secret-aaaa-1111', TEST_AZURE_KEY_2: 'azure-secret-bbbb-2222', TEST_OPENAI_KEY: 'sk-openai-secret-3333' };
+const SECRETS = {
+  TEST_AZURE_KEY: 'azure-secret-aaaa-1111',
+  TEST_AZURE_KEY_2: 'azure-secret-bbbb-2222',
+  TEST_OPENAI_KEY: 'sk-openai-secret-3333',
+};
 
 describe(OrgConfigService.name, () => {
   let db: TestDatabase;
@@ -74,12 +78,27 @@ describe(OrgConfigService.name, () => {
   });
 
   it('should store money as exact micro-dollars and tokens as BIGINT', async () => {
-    const [price] = await ds.query(`SELECT input_per_million_micros, cached_input_per_million_micros, output_per_million_micros FROM price_versions p JOIN models m ON m.id = p.model_id WHERE m.slug = 'azure/gpt-5.4'`);
-    expect(price).toEqual({ input_per_million_micros: '1250000', cached_input_per_million_micros: '125000', output_per_million_micros: '10000000' });
-    const [tts] = await ds.query(`SELECT unit, unit_per_million_micros FROM price_versions p JOIN models m ON m.id = p.model_id WHERE m.slug = 'openai/tts-1'`);
+    const [price] = await ds.query(
+      `SELECT input_per_million_micros, cached_input_per_million_micros, output_per_million_micros FROM price_versions p JOIN models m ON m.id = p.model_id WHERE m.slug = 'azure/gpt-5.4'`,
+    );
+    expect(price).toEqual({
+      input_per_million_micros: '1250000',
+      cached_input_per_million_micros: '125000',
+      output_per_million_micros: '10000000',
+    });
+    const [tts] = await ds.query(
+      `SELECT unit, unit_per_million_micros FROM price_versions p JOIN models m ON m.id = p.model_id WHERE m.slug = 'openai/tts-1'`,
+    );
     expect(tts).toEqual({ unit: 'character', unit_per_million_micros: '15000000' });
-    const [allocation] = await ds.query(`SELECT quota_tokens_monthly, quota_cost_micros_monthly, rpm_limit, max_concurrency FROM allocations WHERE name = 'default' AND quota_tokens_monthly IS NOT NULL`);
-    expect(allocation).toEqual({ quota_tokens_monthly: '5000000', quota_cost_micros_monthly: '25000000', rpm_limit: 60, max_concurrency: 4 });
+    const [allocation] = await ds.query(
+      `SELECT quota_tokens_monthly, quota_cost_micros_monthly, rpm_limit, max_concurrency FROM allocations WHERE name = 'default' AND quota_tokens_monthly IS NOT NULL`,
+    );
+    expect(allocation).toEqual({
+      quota_tokens_monthly: '5000000',
+      quota_cost_micros_monthly: '25000000',
+      rpm_limit: 60,
+      max_concurrency: 4,
+    });
   });
 
   it('should encrypt provider keys bound to their row and never store or audit them in plaintext', async () => {
@@ -90,9 +109,12 @@ describe(OrgConfigService.name, () => {
     const keyring = runtime.app.get(KeyringService);
     for (const row of rows) {
       expect(row.secret_ciphertext).toMatch(/^v1\.test1\./);
-      expect(keyring.decryptSecret(row.secret_ciphertext, `provider_credentials:${row.id}`)).toBe(SECRETS[row.secret_env as keyof typeof SECRETS]);
+      expect(keyring.decryptSecret(row.secret_ciphertext, `provider_credentials:${row.id}`)).toBe(
+        SECRETS[row.secret_env as keyof typeof SECRETS],
+      );
     }
-    const everything = JSON.stringify(await ds.query(`SELECT * FROM provider_credentials`)) + JSON.stringify(await ds.query(`SELECT * FROM audit_events`));
+    const everything =
+      JSON.stringify(await ds.query(`SELECT * FROM provider_credentials`)) + JSON.stringify(await ds.query(`SELECT * FROM audit_events`));
     for (const secret of Object.values(SECRETS)) expect(everything).not.toContain(secret);
     expect(await count('audit_events')).toBe(22); // one per change of the first apply
   });
@@ -119,7 +141,9 @@ describe(OrgConfigService.name, () => {
     const edited = fixture.replace('costPerMonth: "25.00"', 'costPerMonth: "30.5"').replace('rpm: 60', 'rpm: 120');
     const result = await service.apply('org.yaml', edited, env);
     expect(result.changes).toEqual(['~ allocation alice@example.com|azure/gpt-5.4|default: quotaCostMicrosMonthly, rpmLimit']);
-    const [row] = await ds.query(`SELECT quota_cost_micros_monthly, rpm_limit FROM allocations WHERE name = 'default' AND quota_tokens_monthly IS NOT NULL`);
+    const [row] = await ds.query(
+      `SELECT quota_cost_micros_monthly, rpm_limit FROM allocations WHERE name = 'default' AND quota_tokens_monthly IS NOT NULL`,
+    );
     expect(row).toEqual({ quota_cost_micros_monthly: '30500000', rpm_limit: 120 });
   });
 
@@ -127,14 +151,20 @@ describe(OrgConfigService.name, () => {
     const result = await service.apply('org.yaml', fixture, { ...env, TEST_OPENAI_KEY: 'sk-openai-rotated-4444' });
     expect(result.changes).toContain('~ credential openai/main: apiKey');
     const [row] = await ds.query(`SELECT id, secret_ciphertext FROM provider_credentials WHERE label = 'main'`);
-    expect(runtime.app.get(KeyringService).decryptSecret(row.secret_ciphertext, `provider_credentials:${row.id}`)).toBe('sk-openai-rotated-4444');
+    expect(runtime.app.get(KeyringService).decryptSecret(row.secret_ciphertext, `provider_credentials:${row.id}`)).toBe(
+      'sk-openai-rotated-4444',
+    );
     await service.apply('org.yaml', fixture, env);
   });
 
   it('should pause, resume and revoke allocations and revoke keys', async () => {
     const paused = fixture.replace('    quota: { tokensPerMonth: 5000000', '    status: paused\n    quota: { tokensPerMonth: 5000000');
-    expect((await service.apply('org.yaml', paused, env)).changes).toEqual(['~ allocation alice@example.com|azure/gpt-5.4|default: status, pausedAt']);
-    expect((await service.apply('org.yaml', fixture, env)).changes).toEqual(['~ allocation alice@example.com|azure/gpt-5.4|default: status, pausedAt']);
+    expect((await service.apply('org.yaml', paused, env)).changes).toEqual([
+      '~ allocation alice@example.com|azure/gpt-5.4|default: status, pausedAt',
+    ]);
+    expect((await service.apply('org.yaml', fixture, env)).changes).toEqual([
+      '~ allocation alice@example.com|azure/gpt-5.4|default: status, pausedAt',
+    ]);
     const revoked = fixture.replace('    expiresAt: 2030-01-01T00:00:00Z', '    expiresAt: 2030-01-01T00:00:00Z\n    revoked: true');
     expect((await service.apply('org.yaml', revoked, env)).changes).toEqual(['~ key bob/narrator: revokedAt, revokedReason']);
     expect((await service.apply('org.yaml', revoked, env)).changes).toEqual([]);
@@ -172,7 +202,10 @@ describe(OrgConfigService.name, () => {
     const before = await state();
     const text = fixture
       .replace('    model: openai/tts-1', '    model: openai/tts-2')
-      .replace('allocations: [azure/gpt-5.4, openai/text-embedding-3-small]', 'allocations: [azure/gpt-5.4#nope, openai/text-embedding-3-small]')
+      .replace(
+        'allocations: [azure/gpt-5.4, openai/text-embedding-3-small]',
+        'allocations: [azure/gpt-5.4#nope, openai/text-embedding-3-small]',
+      )
       .replace('    tags: [team-ml]', '    tags: [team-ml, unknown-tag]');
     const error = await (async () => {
       try {
@@ -197,7 +230,10 @@ describe(OrgConfigService.name, () => {
     const error = await invalid(fixture.replace('inputPer1M: "1.25"', 'inputPer1M: "1.50"'));
     expect(error.problems[0]!.message).toMatch(/prices are append-only/);
     expect(await state()).toEqual(before);
-    const revokedNarrator = fixture.replace('    expiresAt: 2030-01-01T00:00:00Z', '    expiresAt: 2030-01-01T00:00:00Z\n    revoked: true');
+    const revokedNarrator = fixture.replace(
+      '    expiresAt: 2030-01-01T00:00:00Z',
+      '    expiresAt: 2030-01-01T00:00:00Z\n    revoked: true',
+    );
     const appended = revokedNarrator.replace(
       '        outputPer1M: 10',
       '        outputPer1M: 10\n      - effectiveFrom: 2027-01-01T00:00:00Z\n        inputPer1M: "1.50"\n        outputPer1M: "12"',
@@ -208,6 +244,8 @@ describe(OrgConfigService.name, () => {
   it('should not lift a quarantine, and say so', async () => {
     await ds.query(`UPDATE allocations SET status = 'quarantined' WHERE name = 'research'`);
     const result = await service.apply('org.yaml', fixture.replace('    status: paused\n', '    status: active\n'), env);
-    expect(result.notes).toEqual(['allocation alice@example.com|azure/gpt-5.4|research is quarantined; apply does not lift a quarantine (an admin unquarantines it)']);
+    expect(result.notes).toEqual([
+      'allocation alice@example.com|azure/gpt-5.4|research is quarantined; apply does not lift a quarantine (an admin unquarantines it)',
+    ]);
   });
 });

@@ -62,7 +62,8 @@ const COMMANDS: Record<string, Command> = {
       }
       if (args.down !== undefined) {
         const steps = Number(args.down);
-        if (!Number.isInteger(steps) || steps < 1) throw new UsageError('--down takes a whole number of migrations to revert, e.g. --down 1');
+        if (!Number.isInteger(steps) || steps < 1)
+          throw new UsageError('--down takes a whole number of migrations to revert, e.g. --down 1');
         const reverted = await revertMigrationsLocked(dataSource, steps);
         ctx.out(reverted.length ? reverted.map((n) => `reverted ${n}`).join('\n') : 'nothing to revert');
         return;
@@ -77,15 +78,23 @@ const COMMANDS: Record<string, Command> = {
     options: { identifier: { type: 'string' }, name: { type: 'string' } },
     runtime: { migrate: true, verifyKeyring: true },
     async run(args, ctx) {
-      const result = await ctx.get(AdminBootstrapService).createAdmin(str(args.identifier, 'identifier'), 'cli', args.name as string | undefined);
+      const result = await ctx
+        .get(AdminBootstrapService)
+        .createAdmin(str(args.identifier, 'identifier'), 'cli', args.name as string | undefined);
       ctx.out(`${result.created ? 'Created' : 'Updated'} admin ${result.identifier}.`);
       ctx.out(`One-time link (valid until ${result.expiresAt.toISOString()}):\n  ${result.url}`);
     },
   },
   'create-key': {
     summary: "issue a key for a member's allocations and print it once",
-    usage: 'create-key --member <identifier> --name <name> --allocation <provider/model[#allocation]> [--allocation …] [--expires <ISO date>]',
-    options: { member: { type: 'string' }, name: { type: 'string' }, allocation: { type: 'string', multiple: true }, expires: { type: 'string' } },
+    usage:
+      'create-key --member <identifier> --name <name> --allocation <provider/model[#allocation]> [--allocation …] [--expires <ISO date>]',
+    options: {
+      member: { type: 'string' },
+      name: { type: 'string' },
+      allocation: { type: 'string', multiple: true },
+      expires: { type: 'string' },
+    },
     runtime: { migrate: true, verifyKeyring: true },
     async run(args, ctx) {
       const allocations = (args.allocation as string[] | undefined) ?? [];

@@ -69,10 +69,18 @@ export class OrgTransaction {
       prices,
       tags,
       members,
-      memberTags: group(memberTags, (r) => r.memberId, (r) => r.tag!.name),
+      memberTags: group(
+        memberTags,
+        (r) => r.memberId,
+        (r) => r.tag!.name,
+      ),
       allocations,
       keys,
-      keyScopes: group(keyScopes, (r) => r.keyId, (r) => r.allocationId),
+      keyScopes: group(
+        keyScopes,
+        (r) => r.keyId,
+        (r) => r.allocationId,
+      ),
     };
   }
 

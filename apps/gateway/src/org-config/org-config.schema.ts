@@ -33,9 +33,11 @@ const usd = z.union([z.string(), z.number()]).transform((value, ctx) => {
   return micros;
 });
 
-const isoInstant = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)), {
-  message: 'must be an ISO 8601 date or date-time with a zone, e.g. 2026-01-01 or 2026-01-01T00:00:00Z',
-});
+const isoInstant = z
+  .string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)), {
+    message: 'must be an ISO 8601 date or date-time with a zone, e.g. 2026-01-01 or 2026-01-01T00:00:00Z',
+  });
 
 const positiveInt = (max = 2_147_483_647) => z.number().int().min(1).max(max);
 const bigCount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -44,7 +46,10 @@ const credentialSchema = strictObject({
   label: z.string().regex(slugPart, 'must be lower-case letters, digits and "-"').max(64),
   apiKey: strictObject({ env: z.string().regex(envName, 'must be an environment variable name').max(128) }),
   status: z.enum(PROVIDER_STATUSES).default('active'),
-  baseUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  baseUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
   apiVersion: z.string().min(1).max(64).optional(),
   deployments: z.record(z.string().min(1).max(200), z.string().min(1).max(200)).optional(),
 });
@@ -53,7 +58,10 @@ const providerSchema = strictObject({
   name: z.string().regex(slugPart, 'must be lower-case letters, digits and "-"').max(64),
   type: z.enum(PROVIDER_TYPES),
   displayName: z.string().min(1).max(200).optional(),
-  baseUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  baseUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
   apiVersion: z.string().min(1).max(64).optional(),
   status: z.enum(PROVIDER_STATUSES).default('active'),
   credentials: z.array(credentialSchema).default([]),
@@ -106,7 +114,11 @@ const tagSchema = strictObject({
 });
 
 const memberSchema = strictObject({
-  identifier: z.string().min(1).max(320).regex(/^[^\s]+$/, 'must not contain spaces'),
+  identifier: z
+    .string()
+    .min(1)
+    .max(320)
+    .regex(/^[^\s]+$/, 'must not contain spaces'),
   displayName: z.string().min(1).max(200).optional(),
   email: z.email().max(320).optional(),
   role: z.enum(MEMBER_ROLES).default('member'),

@@ -21,7 +21,12 @@ export class OrgConfigService {
    * Validates the whole file (syntax, schema, references, environment) before writing anything, then applies every
    * change in one transaction. Throws `OrgConfigInvalid` with line-precise problems; nothing is half-applied.
    */
-  async apply(file: string, text: string, env: Record<string, string | undefined>, options: { dryRun?: boolean; actor?: string } = {}): Promise<ApplyResult> {
+  async apply(
+    file: string,
+    text: string,
+    env: Record<string, string | undefined>,
+    options: { dryRun?: boolean; actor?: string } = {},
+  ): Promise<ApplyResult> {
     const source = OrgConfigSource.parse(file, text);
     return this.repository.transaction(async (tx) => {
       const snapshot = await tx.snapshot();

@@ -78,7 +78,8 @@ export function planOrgConfig(source: OrgConfigSource, snapshot: OrgSnapshot, en
     const current = tagsByName.get(tag.name);
     const values = { description: orNull(tag.description) };
     if (!current) ops.push({ op: 'tag.create', name: tag.name, values });
-    else if (nonEmpty(changed(current, values))) ops.push({ op: 'tag.update', id: current.id, name: tag.name, values: changed(current, values) });
+    else if (nonEmpty(changed(current, values)))
+      ops.push({ op: 'tag.update', id: current.id, name: tag.name, values: changed(current, values) });
   }
 
   // Providers and their credentials.
@@ -149,7 +150,10 @@ export function planOrgConfig(source: OrgConfigSource, snapshot: OrgSnapshot, en
     if (!knownProviders.has(providerName)) {
       problem(['models', mi, 'slug'], `provider "${providerName}" does not exist; add it under providers`);
     }
-    for (const [field, tags] of [['allowTags', model.access.allowTags], ['denyTags', model.access.denyTags]] as const) {
+    for (const [field, tags] of [
+      ['allowTags', model.access.allowTags],
+      ['denyTags', model.access.denyTags],
+    ] as const) {
       tags.forEach((tag, ti) => {
         if (!knownTags.has(tag)) problem(['models', mi, 'access', field, ti], `tag "${tag}" does not exist; add it under tags`);
       });
@@ -216,7 +220,10 @@ export function planOrgConfig(source: OrgConfigSource, snapshot: OrgSnapshot, en
       const existing = stored.find((p) => p.effectiveFrom.getTime() === effectiveFrom.getTime());
       if (!existing) ops.push({ op: 'price.create', model: model.slug, values });
       else if (nonEmpty(changed(existing, values))) {
-        problem(path, `the price of ${model.slug} from ${price.effectiveFrom} already exists with other values; prices are append-only, add a new version with a later effectiveFrom`);
+        problem(
+          path,
+          `the price of ${model.slug} from ${price.effectiveFrom} already exists with other values; prices are append-only, add a new version with a later effectiveFrom`,
+        );
       }
     });
   });
@@ -261,8 +268,10 @@ export function planOrgConfig(source: OrgConfigSource, snapshot: OrgSnapshot, en
   config.allocations.forEach((allocation, ai) => {
     const member = allocation.member.toLowerCase();
     const ref = allocationRef(member, allocation.model, allocation.name);
-    if (!knownMembers.has(member)) problem(['allocations', ai, 'member'], `member "${allocation.member}" does not exist; add it under members`);
-    if (!knownModels.has(allocation.model)) problem(['allocations', ai, 'model'], `model "${allocation.model}" does not exist; add it under models`);
+    if (!knownMembers.has(member))
+      problem(['allocations', ai, 'member'], `member "${allocation.member}" does not exist; add it under members`);
+    if (!knownModels.has(allocation.model))
+      problem(['allocations', ai, 'model'], `model "${allocation.model}" does not exist; add it under models`);
     const current = liveAllocation(member, allocation.model, allocation.name);
     const values = {
       quotaTokensMonthly: orNull(allocation.quota.tokensPerMonth),
@@ -277,7 +286,13 @@ export function planOrgConfig(source: OrgConfigSource, snapshot: OrgSnapshot, en
     if (allocation.status !== 'revoked') plannedAllocations.add(ref);
     if (!current) {
       if (allocation.status === 'revoked') return; // nothing live to revoke: already as the file says
-      ops.push({ op: 'allocation.create', ref, member, model: allocation.model, values: { ...values, status: allocation.status, origin: 'config', name: allocation.name } });
+      ops.push({
+        op: 'allocation.create',
+        ref,
+        member,
+        model: allocation.model,
+        values: { ...values, status: allocation.status, origin: 'config', name: allocation.name },
+      });
       return;
     }
     const diff: Partial<AllocationEntity> = changed(current, values);
@@ -301,7 +316,8 @@ export function planOrgConfig(source: OrgConfigSource, snapshot: OrgSnapshot, en
     key.allocations.forEach((entry, si) => {
       const [model, name = 'default'] = entry.split('#') as [string, string?];
       const ref = allocationRef(member, model, name);
-      if (models.has(model)) problem(['keys', ki, 'allocations', si], `the key already has an allocation of ${model}; a key holds one allocation per model`);
+      if (models.has(model))
+        problem(['keys', ki, 'allocations', si], `the key already has an allocation of ${model}; a key holds one allocation per model`);
       models.add(model);
       if (!plannedAllocations.has(ref) && !liveAllocation(member, model, name)) {
         problem(['keys', ki, 'allocations', si], `${key.member} has no active allocation "${name}" of ${model}; add it under allocations`);

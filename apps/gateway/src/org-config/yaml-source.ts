@@ -50,7 +50,11 @@ export class OrgConfigSource {
     }
     const result = ORG_CONFIG_SCHEMA.safeParse(doc.toJS() ?? {});
     const probe = new OrgConfigSource(file, doc, lines, undefined as unknown as OrgConfig);
-    if (!result.success) throw new OrgConfigInvalid(file, result.error.issues.map((issue) => probe.problemFor(issue)));
+    if (!result.success)
+      throw new OrgConfigInvalid(
+        file,
+        result.error.issues.map((issue) => probe.problemFor(issue)),
+      );
     return new OrgConfigSource(file, doc, lines, result.data);
   }
 

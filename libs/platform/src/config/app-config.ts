@@ -5,9 +5,7 @@ import { ENV_SCHEMA, type ParsedEnv } from './config.schema';
 export interface AppConfig {
   env: ParsedEnv['NODE_ENV'];
   http: { host: string; port: number; publicUrl: string; bodyLimitBytes: number };
-  database:
-    | { mode: 'postgres'; url: string; poolSize: number }
-    | { mode: 'embedded'; dataDir: string; poolSize: number };
+  database: { mode: 'postgres'; url: string; poolSize: number } | { mode: 'embedded'; dataDir: string; poolSize: number };
   redisUrl: string | undefined;
   dataDir: string;
   encryption: { keys: string | undefined; activeKeyId: string | undefined };

@@ -40,7 +40,10 @@ export class KeyringService {
     const verified = new Set<string>();
     for (const canary of canaries) {
       if (!this.keyring.hasKey(canary.key_id)) continue; // retired keys are fine unless data still uses them (below)
-      this.checkDecrypts(canary.key_id, () => this.keyring.decrypt(canary.ciphertext, `encryption_canaries:${canary.key_id}`) === CANARY_PLAINTEXT);
+      this.checkDecrypts(
+        canary.key_id,
+        () => this.keyring.decrypt(canary.ciphertext, `encryption_canaries:${canary.key_id}`) === CANARY_PLAINTEXT,
+      );
       verified.add(canary.key_id);
     }
     for (const column of this.secretColumns) {
@@ -84,11 +87,10 @@ export class KeyringService {
         );
         for (const row of rows) {
           const aad = secretAad(column, row.id);
-          await manager.query(`UPDATE ${column.table} SET ${column.ciphertextColumn} = $1, ${column.keyIdColumn} = $2 WHERE ${column.idColumn} = $3`, [
-            this.keyring.encrypt(this.keyring.decrypt(row.ciphertext, aad), aad),
-            this.keyring.activeKeyId,
-            row.id,
-          ]);
+          await manager.query(
+            `UPDATE ${column.table} SET ${column.ciphertextColumn} = $1, ${column.keyIdColumn} = $2 WHERE ${column.idColumn} = $3`,
+            [this.keyring.encrypt(this.keyring.decrypt(row.ciphertext, aad), aad), this.keyring.activeKeyId, row.id],
+          );
         }
         return rows.length;
       });

@@ -7,12 +7,7 @@ const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
-export type KeyringErrorCode =
-  | 'keyring_missing'
-  | 'keyring_malformed'
-  | 'key_unknown'
-  | 'ciphertext_malformed'
-  | 'decrypt_failed';
+export type KeyringErrorCode = 'keyring_missing' | 'keyring_malformed' | 'key_unknown' | 'ciphertext_malformed' | 'decrypt_failed';
 
 /** A keyring problem; the message never contains key material or plaintext. */
 export class KeyringError extends Error {

@@ -97,7 +97,9 @@ async function withMigrationLock<T>(dataSource: DataSource, work: () => Promise<
   const holder = `${process.pid}:${randomUUID()}`;
   const deadline = Date.now() + STALE_LOCK_MS + 60_000;
   for (;;) {
-    await dataSource.query(`DELETE FROM schema_migrations_lock WHERE acquired_at < now() - ($1 || ' milliseconds')::interval`, [STALE_LOCK_MS]);
+    await dataSource.query(`DELETE FROM schema_migrations_lock WHERE acquired_at < now() - ($1 || ' milliseconds')::interval`, [
+      STALE_LOCK_MS,
+    ]);
     const won = await dataSource.query<unknown[]>(
       `INSERT INTO schema_migrations_lock (id, holder) VALUES (1, $1) ON CONFLICT (id) DO NOTHING RETURNING id`,
       [holder],

@@ -1,7 +1,7 @@
-import { HttpClient, HttpErrorResponse } from '@angular/common/http';
+import { HttpClient, type HttpErrorResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type { ReadinessReport } from '@allot/contracts';
-import { Observable, catchError, map, of, switchMap } from 'rxjs';
+import { type Observable, catchError, map, of, switchMap } from 'rxjs';
 
 /** What the console shows about the gateway; `checking` only before the first answer. */
 export type GatewayStatus = 'checking' | 'ready' | 'not-ready' | 'unreachable';

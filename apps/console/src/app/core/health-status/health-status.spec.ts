@@ -40,10 +40,7 @@ describe('HealthStatus', () => {
     http.expectOne('/healthz').flush({ status: 'ok' });
     http
       .expectOne('/readyz')
-      .flush(
-        { status: 'not_ready', database: 'down', migrations: 'unknown' },
-        { status: 503, statusText: 'Service Unavailable' },
-      );
+      .flush({ status: 'not_ready', database: 'down', migrations: 'unknown' }, { status: 503, statusText: 'Service Unavailable' });
     await fixture.whenStable();
     expect(text(fixture.nativeElement)).toContain('Gateway not ready');
   });

@@ -3,7 +3,7 @@ import { toSignal } from '@angular/core/rxjs-interop';
 import { MatChipsModule } from '@angular/material/chips';
 import { MatIconModule } from '@angular/material/icon';
 import { interval, startWith, switchMap } from 'rxjs';
-import { GatewayStatus, HealthApi } from '../health-api';
+import { type GatewayStatus, HealthApi } from '../health-api';
 import { gatewayStatusLabel } from '../../shared/labels';
 
 /** How often the chip re-checks, so it recovers after a gateway restart without a page reload. */

@@ -1,7 +1,7 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type { InvitationSummary } from '@allot/contracts';
-import { Observable } from 'rxjs';
+import { type Observable } from 'rxjs';
 
 @Injectable({ providedIn: 'root' })
 export class InvitationsApi {

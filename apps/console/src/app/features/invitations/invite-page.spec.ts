@@ -44,19 +44,14 @@ describe('InvitePage', () => {
 
   it('should encode the token so it cannot change the request path', async () => {
     await open('/invite/a%2F..%2Fb');
-    http
-      .expectOne('/api/v1/invitations/a%2F..%2Fb')
-      .flush({ identifier: 'x', role: 'member', expiresAt: '2030-01-01T00:00:00Z' });
+    http.expectOne('/api/v1/invitations/a%2F..%2Fb').flush({ identifier: 'x', role: 'member', expiresAt: '2030-01-01T00:00:00Z' });
   });
 
   it('should explain an expired invitation (410 invitation_expired)', async () => {
     const harness = await open('/invite/old');
     http
       .expectOne('/api/v1/invitations/old')
-      .flush(
-        { statusCode: 410, code: 'invitation_expired', message: 'Invitation expired' },
-        { status: 410, statusText: 'Gone' },
-      );
+      .flush({ statusCode: 410, code: 'invitation_expired', message: 'Invitation expired' }, { status: 410, statusText: 'Gone' });
     await harness.fixture.whenStable();
 
     const alert = harness.routeNativeElement?.querySelector('[role="alert"]');
@@ -78,10 +73,7 @@ describe('InvitePage', () => {
     const harness = await open('/invite/nope');
     http
       .expectOne('/api/v1/invitations/nope')
-      .flush(
-        { statusCode: 404, code: 'invitation_not_found', message: 'nf' },
-        { status: 404, statusText: 'Not Found' },
-      );
+      .flush({ statusCode: 404, code: 'invitation_not_found', message: 'nf' }, { status: 404, statusText: 'Not Found' });
     await harness.fixture.whenStable();
     expect(text(harness)).toContain('Invitation not found');
   });

@@ -7,13 +7,12 @@ import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
 import { RouterLink } from '@angular/router';
-import { Observable, catchError, map, of, startWith, switchMap } from 'rxjs';
+import { type Observable, catchError, map, of, startWith, switchMap } from 'rxjs';
 import { roleLabel } from '../../shared/labels';
-import { InvitationError, invitationError } from './invitation-errors';
+import { type InvitationError, invitationError } from './invitation-errors';
 import { InvitationsApi } from './invitations-api';
 
-type InviteState =
-  { kind: 'loading' } | { kind: 'loaded'; invitation: InvitationSummary } | { kind: 'failed'; error: InvitationError };
+type InviteState = { kind: 'loading' } | { kind: 'loaded'; invitation: InvitationSummary } | { kind: 'failed'; error: InvitationError };
 
 @Component({
   selector: 'app-invite-page',
