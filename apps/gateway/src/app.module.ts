@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AllocationsModule } from '@allot/allocations';
 import { IdentityModule } from '@allot/identity';
 import { PlatformModule, type PlatformParts } from '@allot/platform';
+import { ProxyModule } from '@allot/proxy';
 import { HealthController } from './health/health.controller';
 import { OrgConfigModule } from './org-config/org-config.module';
 
@@ -11,7 +12,7 @@ export class AppModule {
   static forRoot(parts: PlatformParts): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(parts), IdentityModule, AllocationsModule, OrgConfigModule],
+      imports: [PlatformModule.forRoot(parts), IdentityModule, AllocationsModule, OrgConfigModule, ProxyModule],
       controllers: [HealthController],
     };
   }

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
+import { LedgerWriter } from '@allot/billing';
 import { AdminBootstrapService } from '@allot/identity';
+import { OpenAiExceptionFilter } from '@allot/proxy';
 import type { AppConfig } from '@allot/platform';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { consoleHandlers } from './http/console-static';
@@ -9,6 +11,8 @@ import { openHttpRuntime } from './runtime';
 
 export interface StartedServer {
   url: string;
+  /** The Nest application, for tests that need a service (e.g. to flush the ledger). */
+  app: Awaited<ReturnType<typeof openHttpRuntime>>['app'];
   port: number;
   firstAdminLink?: string;
   stop(): Promise<void>;
@@ -22,7 +26,7 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<St
     app.disable('x-powered-by');
     app.use(requestId);
     app.useBodyParser('json', { limit: config.http.bodyLimitBytes });
-    app.useGlobalFilters(new ApiExceptionFilter(logger));
+    app.useGlobalFilters(new ApiExceptionFilter(logger, new OpenAiExceptionFilter(app.get(LedgerWriter), logger)));
     const consoleDir = config.consoleDir ?? resolve('dist/console/browser');
     const { handlers, available } = consoleHandlers(consoleDir);
     if (!available) logger.warn({ consoleDir }, 'console not built; serving the API only');
@@ -35,6 +39,7 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<St
     const url = config.http.publicUrl.replace(/:\d+$/, `:${port}`);
     return {
       url,
+      app,
       port,
       ...(invitation ? { firstAdminLink: invitation.url.replace(config.http.publicUrl, url) } : {}),
       stop: () => runtime.close(),

@@ -7,3 +7,4 @@ export const ALLOCATIONS_ENTITIES = [AllocationEntity, ApiKeyEntity, ApiKeyAlloc
 export * from './keys/api-key-token';
 export { AllocationsModule } from './allocations.module';
 export { KeysService, type CreateKeyRequest, type CreatedApiKey } from './keys/keys.service';
+export { KeyResolver, type ResolvedKey, type ScopedAllocation } from './keys/key-resolver.service';

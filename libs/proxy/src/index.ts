@@ -1,2 +1,4 @@
-// The proxy lib arrives with its issue; nothing is exported yet.
-export {};
+export { ProxyModule } from './proxy.module';
+export { OpenAiExceptionFilter } from './errors/openai-exception.filter';
+export { GatewayError, GatewayErrors } from './errors/gateway-error';
+export { V1_ENDPOINT } from './preflight/preflight.guard';

@@ -7,12 +7,17 @@ import { DomainError } from '@allot/platform';
 /** The admin surface's error shape `{statusCode, code, message}`; unknown errors are 500 and logged with the request id. */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /** `/v1` speaks the provider wires, not the admin shape. */
+    private readonly gatewayFilter: ExceptionFilter,
+  ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const res = http.getResponse<Response>();
     const req = http.getRequest<Request>();
+    if (req.path === '/v1' || req.path.startsWith('/v1/')) return this.gatewayFilter.catch(error, host);
     let body: ApiErrorBody;
     if (error instanceof DomainError) {
       body = { statusCode: error.status, code: error.code, message: error.message };

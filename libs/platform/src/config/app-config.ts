@@ -13,6 +13,9 @@ export interface AppConfig {
   timeZone: string;
   bootstrapAdmin: string | undefined;
   invitationTtlHours: number;
+  /** How long hot-path caches (keys, catalog, prices) serve an entry before re-reading it. */
+  cacheTtlMs: number;
+  upstream: { connectTimeoutMs: number; firstByteTimeoutMs: number; idleTimeoutMs: number };
   consoleDir: string | undefined;
   logLevel: ParsedEnv['LOG_LEVEL'];
 }
@@ -62,6 +65,12 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     timeZone: e.ALLOT_TIME_ZONE,
     bootstrapAdmin: e.ALLOT_BOOTSTRAP_ADMIN,
     invitationTtlHours: e.ALLOT_INVITATION_TTL_HOURS,
+    cacheTtlMs: e.ALLOT_CACHE_TTL_MS,
+    upstream: {
+      connectTimeoutMs: e.ALLOT_UPSTREAM_CONNECT_TIMEOUT_MS,
+      firstByteTimeoutMs: e.ALLOT_UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+      idleTimeoutMs: e.ALLOT_UPSTREAM_IDLE_TIMEOUT_MS,
+    },
     consoleDir: e.ALLOT_CONSOLE_DIR ? resolve(e.ALLOT_CONSOLE_DIR) : undefined,
     logLevel: e.LOG_LEVEL,
   };

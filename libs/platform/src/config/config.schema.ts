@@ -55,6 +55,10 @@ export const ENV_SCHEMA = z.object({
   ALLOT_TIME_ZONE: timeZone.default('UTC'),
   ALLOT_BOOTSTRAP_ADMIN: z.string().min(1).max(320).optional(),
   ALLOT_INVITATION_TTL_HOURS: int(1, 720).default(48),
+  ALLOT_CACHE_TTL_MS: int(100, 600_000).default(1000),
+  ALLOT_UPSTREAM_CONNECT_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  ALLOT_UPSTREAM_FIRST_BYTE_TIMEOUT_MS: int(100, 3_600_000).default(300_000),
+  ALLOT_UPSTREAM_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(300_000),
   ALLOT_CONSOLE_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

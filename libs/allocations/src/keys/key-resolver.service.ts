@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AllocationStatus, MemberStatus } from '@allot/contracts';
+import { APP_CONFIG, type AppConfig } from '@allot/platform';
+import { hashApiKey } from './api-key-token';
+
+/** One allocation in a key's scope, with what the hot path needs to admit a call. */
+export interface ScopedAllocation {
+  allocationId: string;
+  name: string;
+  status: AllocationStatus;
+  modelId: string;
+  modelSlug: string;
+  quotaTokensMonthly: number | null;
+  quotaCostMicrosMonthly: number | null;
+  rpmLimit: number | null;
+  tpmLimit: number | null;
+  maxConcurrency: number | null;
+}
+
+export interface ResolvedKey {
+  keyId: string;
+  memberId: string;
+  memberStatus: MemberStatus;
+  revokedAt: Date | null;
+  expiresAt: Date | null;
+  scope: ScopedAllocation[];
+}
+
+interface Cached {
+  value: ResolvedKey | null;
+  at: number;
+}
+
+const MAX_ENTRIES = 100_000;
+
+/**
+ * Bearer key → owner, status and scope, served from memory. An entry is re-read after the cache TTL, which bounds
+ * how late a revocation, pause or scope change is seen by this process; unknown keys are cached too, so a flood of
+ * bad keys costs one query per key per TTL.
+ */
+@Injectable()
+export class KeyResolver {
+  private readonly cache = new Map<string, Cached>();
+  private readonly inflight = new Map<string, Promise<ResolvedKey | null>>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async resolve(plaintext: string): Promise<ResolvedKey | null> {
+    const hash = hashApiKey(plaintext);
+    const hit = this.cache.get(hash);
+    if (hit && Date.now() - hit.at < this.config.cacheTtlMs) return hit.value;
+    let pending = this.inflight.get(hash);
+    if (!pending) {
+      pending = this.load(hash).finally(() => this.inflight.delete(hash));
+      this.inflight.set(hash, pending);
+    }
+    const value = await pending;
+    if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
+    this.cache.set(hash, { value, at: Date.now() });
+    return value;
+  }
+
+  /** Forget everything (tests, and the change bus once it lands). */
+  invalidateAll(): void {
+    this.cache.clear();
+  }
+
+  private async load(hash: string): Promise<ResolvedKey | null> {
+    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+      `SELECT k.id AS key_id, k.member_id, m.status AS member_status, k.revoked_at, k.expires_at,
+              a.id AS allocation_id, a.name, a.status, a.model_id, mo.slug AS model_slug,
+              a.quota_tokens_monthly, a.quota_cost_micros_monthly, a.rpm_limit, a.tpm_limit, a.max_concurrency
+         FROM api_keys k
+         JOIN members m ON m.id = k.member_id
+         LEFT JOIN api_key_allocations s ON s.key_id = k.id
+         LEFT JOIN allocations a ON a.id = s.allocation_id
+         LEFT JOIN models mo ON mo.id = a.model_id
+        WHERE k.key_hash = $1`,
+      [hash],
+    );
+    const first = rows[0];
+    if (!first) return null;
+    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+    return {
+      keyId: String(first.key_id),
+      memberId: String(first.member_id),
+      memberStatus: first.member_status as MemberStatus,
+      revokedAt: (first.revoked_at as Date | null) ?? null,
+      expiresAt: (first.expires_at as Date | null) ?? null,
+      scope: rows
+        .filter((r) => r.allocation_id)
+        .map((r) => ({
+          allocationId: String(r.allocation_id),
+          name: String(r.name),
+          status: r.status as AllocationStatus,
+          modelId: String(r.model_id),
+          modelSlug: String(r.model_slug),
+          quotaTokensMonthly: num(r.quota_tokens_monthly),
+          quotaCostMicrosMonthly: num(r.quota_cost_micros_monthly),
+          rpmLimit: num(r.rpm_limit),
+          tpmLimit: num(r.tpm_limit),
+          maxConcurrency: num(r.max_concurrency),
+        })),
+    };
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * One usage shape for every provider and wire (B2). Invariants: cached ⊆ input, reasoning ⊆ output; cache writes
+ * are counted apart from input (Anthropic reports them separately; OpenAI has none).
+ */
+export interface NormalizedUsage {
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+}
+
+export const ZERO_USAGE: NormalizedUsage = {
+  inputTokens: 0,
+  cachedInputTokens: 0,
+  cacheWriteTokens: 0,
+  outputTokens: 0,
+  reasoningTokens: 0,
+};
+
+const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0);
+
+/**
+ * OpenAI / Azure / OpenAI-compatible `usage` objects, Chat Completions (`prompt_tokens`, `completion_tokens`, …)
+ * and Responses/newer (`input_tokens`, `output_tokens`, …) alike. Undefined when there is no usage object.
+ */
+export function normalizeOpenAiUsage(usage: unknown): NormalizedUsage | undefined {
+  if (!usage || typeof usage !== 'object') return undefined;
+  const u = usage as Record<string, unknown>;
+  const inputDetails = (u.prompt_tokens_details ?? u.input_tokens_details) as Record<string, unknown> | undefined;
+  const outputDetails = (u.completion_tokens_details ?? u.output_tokens_details) as Record<string, unknown> | undefined;
+  const inputTokens = count(u.prompt_tokens ?? u.input_tokens);
+  const outputTokens = count(u.completion_tokens ?? u.output_tokens);
+  return {
+    inputTokens,
+    cachedInputTokens: Math.min(count(inputDetails?.cached_tokens), inputTokens),
+    cacheWriteTokens: 0,
+    outputTokens,
+    reasoningTokens: Math.min(count(outputDetails?.reasoning_tokens), outputTokens),
+  };
+}
+
+export const totalTokens = (u: NormalizedUsage) => u.inputTokens + u.cacheWriteTokens + u.outputTokens;

@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@allot/platform';
+import type { NormalizedUsage } from '../ledger/usage';
+import { PriceVersionEntity } from './entities/price-version.entity';
+import { priceTokens } from './pricing';
+
+export interface CallCost {
+  /** Exact micro-dollars with six decimals; null = unpriced (unknown, not zero). */
+  costMicros: string | null;
+  priceVersionId: string | null;
+}
+
+/** Price versions by model, cached and reloaded after the cache TTL; a call is priced by the version in force when it started. */
+@Injectable()
+export class PriceBook {
+  private byModel = new Map<string, PriceVersionEntity[]>();
+  private loadedAt = 0;
+  private loading: Promise<void> | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async cost(modelId: string, usage: NormalizedUsage, startedAt: Date): Promise<CallCost> {
+    await this.fresh();
+    const versions = this.byModel.get(modelId) ?? [];
+    let inForce: PriceVersionEntity | undefined;
+    for (const v of versions) if (v.effectiveFrom.getTime() <= startedAt.getTime()) inForce = v;
+    if (!inForce || inForce.unit !== 'token') return { costMicros: null, priceVersionId: inForce?.id ?? null };
+    return { costMicros: priceTokens(usage, inForce) ?? null, priceVersionId: inForce.id };
+  }
+
+  private async fresh(): Promise<void> {
+    if (Date.now() - this.loadedAt < this.config.cacheTtlMs) return;
+    this.loading ??= this.dataSource
+      .getRepository(PriceVersionEntity)
+      .find({ order: { effectiveFrom: 'ASC' } })
+      .then((rows) => {
+        const map = new Map<string, PriceVersionEntity[]>();
+        for (const row of rows) map.set(row.modelId, [...(map.get(row.modelId) ?? []), row]);
+        this.byModel = map;
+        this.loadedAt = Date.now();
+      })
+      .finally(() => (this.loading = undefined));
+    await this.loading;
+  }
+}

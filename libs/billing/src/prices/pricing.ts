@@ -1,0 +1,35 @@
+import type { NormalizedUsage } from '../ledger/usage';
+
+/** The price fields a calculation needs: micro-dollars per million units. */
+export interface TokenPrice {
+  inputPerMillionMicros: number | null;
+  cachedInputPerMillionMicros: number | null;
+  cacheWritePerMillionMicros: number | null;
+  outputPerMillionMicros: number | null;
+}
+
+/**
+ * B3: `(input − cached) × p_in + cached × p_cached + cache_write × p_write + output × p_out`, computed exactly in
+ * BigInt as micro-dollars × 10⁻⁶ and returned as a decimal string with six decimals (the ledger's NUMERIC(24,6)).
+ * Missing cached / cache-write prices fall back to the input price. Undefined when the input or output price is
+ * missing: an unpriced call has unknown cost, never zero.
+ */
+export function priceTokens(usage: NormalizedUsage, price: TokenPrice): string | undefined {
+  if (price.inputPerMillionMicros === null || price.outputPerMillionMicros === null) return undefined;
+  const pIn = BigInt(price.inputPerMillionMicros);
+  const pCached = BigInt(price.cachedInputPerMillionMicros ?? price.inputPerMillionMicros);
+  const pWrite = BigInt(price.cacheWritePerMillionMicros ?? price.inputPerMillionMicros);
+  const pOut = BigInt(price.outputPerMillionMicros);
+  const cached = BigInt(Math.min(usage.cachedInputTokens, usage.inputTokens));
+  const uncached = BigInt(usage.inputTokens) - cached;
+  const microsTimesMillion =
+    uncached * pIn + cached * pCached + BigInt(usage.cacheWriteTokens) * pWrite + BigInt(usage.outputTokens) * pOut;
+  return formatMillionths(microsTimesMillion);
+}
+
+/** 1_850_000_000_000n (µ$ × 10⁶) → "1850000.000000" µ$. */
+export function formatMillionths(value: bigint): string {
+  const whole = value / 1_000_000n;
+  const fraction = (value % 1_000_000n).toString().padStart(6, '0');
+  return `${whole}.${fraction}`;
+}

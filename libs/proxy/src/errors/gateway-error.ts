@@ -1,0 +1,86 @@
+import type { CallOutcome } from '@allot/contracts';
+
+/** OpenAI's error `type` vocabulary. */
+export type OpenAiErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'insufficient_quota'
+  | 'api_error';
+
+/** A refusal or failure on `/v1`, rendered in the caller's wire format; `outcome` is what the ledger records. */
+export class GatewayError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: OpenAiErrorType,
+    readonly code: string,
+    message: string,
+    readonly outcome: CallOutcome,
+    readonly extra: { param?: string; retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+  }
+}
+
+export const GatewayErrors = {
+  missingKey: () =>
+    new GatewayError(
+      401,
+      'authentication_error',
+      'invalid_api_key',
+      'Missing API key: send "Authorization: Bearer <key>".',
+      'rejected_auth',
+    ),
+  invalidKey: () => new GatewayError(401, 'authentication_error', 'invalid_api_key', 'Invalid API key.', 'rejected_auth'),
+  keyRevoked: () => new GatewayError(401, 'authentication_error', 'key_revoked', 'This API key has been revoked.', 'rejected_auth'),
+  keyExpired: () => new GatewayError(401, 'authentication_error', 'key_expired', 'This API key has expired.', 'rejected_auth'),
+  memberDisabled: () =>
+    new GatewayError(403, 'permission_error', 'member_disabled', 'The owner of this API key is disabled.', 'rejected_auth'),
+  invalidBody: (message: string, param?: string) =>
+    new GatewayError(400, 'invalid_request_error', 'invalid_request', message, 'rejected_invalid', param ? { param } : {}),
+  modelNotInScope: (model: string, allowed: string[]) =>
+    new GatewayError(
+      404,
+      'invalid_request_error',
+      'model_not_in_scope',
+      `The model "${model}" is not available to this API key. Models this key can call: ${allowed.length ? allowed.join(', ') : '(none)'}.`,
+      'rejected_scope',
+      { param: 'model' },
+    ),
+  ambiguousModel: (model: string, candidates: string[]) =>
+    new GatewayError(
+      400,
+      'invalid_request_error',
+      'model_ambiguous',
+      `The model "${model}" matches several models of this key: ${candidates.join(', ')}. Use the full name.`,
+      'rejected_scope',
+      { param: 'model' },
+    ),
+  allocationStatus: (status: 'paused' | 'revoked' | 'quarantined', model: string) =>
+    new GatewayError(
+      403,
+      'permission_error',
+      `allocation_${status}`,
+      {
+        paused: `Your allocation of ${model} is paused; resume it in the portal or ask an admin.`,
+        revoked: `Your allocation of ${model} has been revoked.`,
+        quarantined: `Your allocation of ${model} is quarantined after unusual activity; an admin must release it.`,
+      }[status],
+      'rejected_status',
+    ),
+  providerUnavailable: (model: string) =>
+    new GatewayError(
+      503,
+      'api_error',
+      'provider_unavailable',
+      `No active provider credential can serve ${model} right now.`,
+      'upstream_error',
+    ),
+  upstreamTimeout: () => new GatewayError(504, 'api_error', 'upstream_timeout', 'The provider did not answer in time.', 'upstream_timeout'),
+  upstreamUnreachable: () =>
+    new GatewayError(502, 'api_error', 'upstream_unreachable', 'The provider could not be reached.', 'upstream_error'),
+  unsupported: (message: string) => new GatewayError(400, 'invalid_request_error', 'unsupported', message, 'rejected_invalid'),
+};

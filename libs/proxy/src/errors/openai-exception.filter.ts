@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { ArgumentsHost, HttpException, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { LedgerWriter, ZERO_USAGE } from '@allot/billing';
+import { GatewayError, GatewayErrors } from './gateway-error';
+import { openAiErrorBody } from './openai-error-body';
+
+/**
+ * `/v1` errors in OpenAI's shape `{"error":{message,type,param,code}}`, and one ledger record per rejected call,
+ * attributed as far as preflight got (key, member, allocation).
+ */
+export class OpenAiExceptionFilter implements ExceptionFilter {
+  constructor(
+    private readonly ledger: LedgerWriter,
+    private readonly logger: Logger,
+  ) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const failure = this.toGatewayError(error, res);
+    if (failure.extra.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(failure.extra.retryAfterSeconds));
+    if (!res.headersSent) res.status(failure.status).json(openAiErrorBody(failure));
+    const ctx = req.allot;
+    const requestId = String(res.getHeader('x-request-id') ?? randomUUID());
+    this.ledger.record({
+      requestId: ctx?.requestId ?? requestId,
+      startedAt: ctx?.startedAt ?? new Date(),
+      finishedAt: new Date(),
+      firstByteMs: null,
+      endpoint: ctx?.endpoint ?? req.path.slice(0, 64),
+      stream: (req.body as { stream?: unknown } | undefined)?.stream === true,
+      statusCode: failure.status,
+      outcome: failure.outcome,
+      errorCode: failure.code,
+      errorMessage: failure.message,
+      memberId: ctx?.key?.memberId ?? null,
+      keyId: ctx?.key?.keyId ?? null,
+      allocationId: ctx?.allocation?.allocationId ?? null,
+      modelId: ctx?.allocation?.modelId ?? null,
+      requestedModel: ctx?.requestedModel ?? null,
+      providerId: ctx?.route?.provider.id ?? null,
+      credentialId: ctx?.credential?.id ?? null,
+      usage: ZERO_USAGE,
+      costMicros: null,
+      priceVersionId: null,
+      clientIp: req.ip ?? null,
+      userAgent: req.headers['user-agent'] ?? null,
+    });
+  }
+
+  private toGatewayError(error: unknown, res: Response): GatewayError {
+    if (error instanceof GatewayError) return error;
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      if (status === 404) return new GatewayError(404, 'not_found_error', 'unknown_url', 'Unknown endpoint.', 'rejected_invalid');
+      if (status === 413)
+        return new GatewayError(
+          413,
+          'invalid_request_error',
+          'request_too_large',
+          'The request body is larger than the configured limit.',
+          'rejected_invalid',
+        );
+      return GatewayErrors.invalidBody(status === 400 ? 'The request body is not valid JSON.' : error.message);
+    }
+    const status = (error as { status?: unknown } | null)?.status;
+    if (status === 413)
+      return new GatewayError(
+        413,
+        'invalid_request_error',
+        'request_too_large',
+        'The request body is larger than the configured limit.',
+        'rejected_invalid',
+      );
+    if (typeof status === 'number' && status >= 400 && status < 500)
+      return GatewayErrors.invalidBody('The request body is not valid JSON.');
+    this.logger.error({ err: error, requestId: res.getHeader('x-request-id') }, 'unhandled error on /v1');
+    return new GatewayError(
+      500,
+      'api_error',
+      'internal_error',
+      'Internal error; the request id identifies it in the logs.',
+      'gateway_error',
+    );
+  }
+}

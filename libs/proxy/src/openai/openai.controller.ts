@@ -1,0 +1,66 @@
+import { Controller, Get, HttpCode, NotFoundException, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { RouteCatalog } from '@allot/catalog';
+import { PreflightGuard, V1Endpoint } from '../preflight/preflight.guard';
+import { isAdmitted } from '../preflight/preflight.service';
+import { OpenAiRelay } from '../relay/openai-relay.service';
+
+interface ModelObject {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+}
+
+/** The OpenAI wire: chat completions, embeddings, models. Every route passes the preflight guard. */
+@Controller('v1')
+@UseGuards(PreflightGuard)
+export class OpenAiController {
+  constructor(
+    private readonly relay: OpenAiRelay,
+    private readonly catalog: RouteCatalog,
+  ) {}
+
+  @Post('chat/completions')
+  @HttpCode(200)
+  @V1Endpoint({ name: 'chat.completions', requiresModel: true })
+  async chat(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if (!isAdmitted(req.allot!)) throw new Error('internal: preflight did not admit the call');
+    await this.relay.forward(req.allot, 'chat', req, res);
+  }
+
+  @Post('embeddings')
+  @HttpCode(200)
+  @V1Endpoint({ name: 'embeddings', requiresModel: true })
+  async embeddings(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if (!isAdmitted(req.allot!)) throw new Error('internal: preflight did not admit the call');
+    await this.relay.forward(req.allot, 'embeddings', req, res);
+  }
+
+  /** The key's active models, by full slug. */
+  @Get('models')
+  @V1Endpoint({ name: 'models', requiresModel: false })
+  async list(@Req() req: Request): Promise<{ object: 'list'; data: ModelObject[] }> {
+    return { object: 'list', data: await this.models(req) };
+  }
+
+  @Get('models/*id')
+  @V1Endpoint({ name: 'models', requiresModel: false })
+  async one(@Req() req: Request, @Param('id') id: string | string[]): Promise<ModelObject> {
+    const wanted = Array.isArray(id) ? id.join('/') : id;
+    const model = (await this.models(req)).find((m) => m.id === wanted || m.id.slice(m.id.indexOf('/') + 1) === wanted);
+    if (!model) throw new NotFoundException();
+    return model;
+  }
+
+  private async models(req: Request): Promise<ModelObject[]> {
+    const key = req.allot!.key!;
+    const out: ModelObject[] = [];
+    for (const allocation of key.scope.filter((a) => a.status === 'active')) {
+      const route = await this.catalog.route(allocation.modelId);
+      if (!route) continue;
+      out.push({ id: route.slug, object: 'model', created: Math.floor(route.createdAt.getTime() / 1000), owned_by: route.provider.name });
+    }
+    return out.sort((a, b) => a.id.localeCompare(b.id));
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { isWellFormedApiKey, KeyResolver, type ScopedAllocation } from '@allot/allocations';
+import { RouteCatalog } from '@allot/catalog';
+import { GatewayErrors } from '../errors/gateway-error';
+import type { AdmittedCall, PreflightContext } from './preflight-context';
+
+/** Credentials are taken in turn so load spreads over a provider's keys. */
+let roundRobin = 0;
+
+/**
+ * P4, one pipeline for every `/v1` route: key → member active → allocation by model (exact slug or a unique bare
+ * name) → allocation status → provider credential. Each step records what it learned on the context first, so a
+ * rejection is attributed as far as it got. (Rate limits, quota reservation and access policy join here.)
+ */
+@Injectable()
+export class PreflightService {
+  constructor(
+    private readonly keys: KeyResolver,
+    private readonly catalog: RouteCatalog,
+  ) {}
+
+  async admit(req: Request, ctx: PreflightContext, options: { requiresModel: boolean }): Promise<PreflightContext> {
+    const plaintext = bearer(req);
+    if (!plaintext) throw GatewayErrors.missingKey();
+    if (!isWellFormedApiKey(plaintext)) throw GatewayErrors.invalidKey();
+    const key = await this.keys.resolve(plaintext);
+    if (!key) throw GatewayErrors.invalidKey();
+    ctx.key = key;
+    if (key.revokedAt) throw GatewayErrors.keyRevoked();
+    if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) throw GatewayErrors.keyExpired();
+    if (key.memberStatus !== 'active') throw GatewayErrors.memberDisabled();
+    if (!options.requiresModel) return ctx;
+
+    const body: unknown = req.body;
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw GatewayErrors.invalidBody('The request body must be a JSON object.');
+    const model = (body as Record<string, unknown>).model;
+    if (typeof model !== 'string' || model.length === 0) {
+      throw GatewayErrors.invalidBody('You must provide a model parameter.', 'model');
+    }
+    ctx.requestedModel = model;
+    const allocation = pickAllocation(key.scope, model);
+    ctx.allocation = allocation;
+    if (allocation.status !== 'active') throw GatewayErrors.allocationStatus(allocation.status, allocation.modelSlug);
+
+    const route = await this.catalog.route(allocation.modelId);
+    if (!route || !route.provider.active || route.credentials.length === 0) throw GatewayErrors.providerUnavailable(allocation.modelSlug);
+    ctx.route = route;
+    ctx.credential = route.credentials[roundRobin++ % route.credentials.length];
+    return ctx;
+  }
+}
+
+export function isAdmitted(ctx: PreflightContext): ctx is AdmittedCall {
+  return !!(ctx.key && ctx.allocation && ctx.route && ctx.credential && ctx.requestedModel);
+}
+
+function bearer(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  if (typeof header === 'string') {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+/** Exact slug first; else a bare name that names exactly one model of the key (`gpt-5.4` → `azure/gpt-5.4`). */
+function pickAllocation(scope: ScopedAllocation[], model: string): ScopedAllocation {
+  const exact = scope.find((a) => a.modelSlug === model);
+  if (exact) return exact;
+  const bare = scope.filter((a) => a.modelSlug.slice(a.modelSlug.indexOf('/') + 1) === model);
+  if (bare.length === 1) return bare[0]!;
+  if (bare.length > 1)
+    throw GatewayErrors.ambiguousModel(
+      model,
+      bare.map((a) => a.modelSlug),
+    );
+  throw GatewayErrors.modelNotInScope(
+    model,
+    scope.filter((a) => a.status === 'active').map((a) => a.modelSlug),
+  );
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AllocationsModule } from '@allot/allocations';
+import { BillingModule } from '@allot/billing';
+import { CatalogModule } from '@allot/catalog';
+import { OpenAiController } from './openai/openai.controller';
+import { PreflightGuard } from './preflight/preflight.guard';
+import { PreflightService } from './preflight/preflight.service';
+import { OpenAiRelay } from './relay/openai-relay.service';
+import { UpstreamClient } from './upstream/upstream-client.service';
+
+@Module({
+  imports: [AllocationsModule, CatalogModule, BillingModule],
+  controllers: [OpenAiController],
+  providers: [PreflightService, PreflightGuard, UpstreamClient, OpenAiRelay],
+})
+export class ProxyModule {}

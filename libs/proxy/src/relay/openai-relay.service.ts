@@ -1,0 +1,233 @@
+import { once } from 'node:events';
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { errors as undiciErrors, type Dispatcher } from 'undici';
+import { LedgerWriter, normalizeOpenAiUsage, PriceBook, ZERO_USAGE, type NormalizedUsage } from '@allot/billing';
+import type { CallOutcome } from '@allot/contracts';
+import { adapterFor, type OpenAiOperation } from '../adapters/provider-adapter';
+import { GatewayError, GatewayErrors } from '../errors/gateway-error';
+import { openAiErrorBody, redactSecrets } from '../errors/openai-error-body';
+import type { AdmittedCall } from '../preflight/preflight-context';
+import { UpstreamClient } from '../upstream/upstream-client.service';
+import { eventData, SseSplitter } from './sse-splitter';
+
+interface Outcome {
+  statusCode: number;
+  outcome: CallOutcome;
+  usage: NormalizedUsage;
+  firstByteMs: number | null;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/**
+ * Forwards an admitted OpenAI-wire call to its provider and meters it. The body passes through untouched except
+ * `model` (the upstream name) and, for streams, `stream_options.include_usage` (forced, so every stream is billed;
+ * the usage chunk is removed again for clients that did not ask for it). Streams are relayed event by event as they
+ * arrive, with backpressure; a client that goes away aborts the upstream request.
+ */
+@Injectable()
+export class OpenAiRelay {
+  constructor(
+    private readonly upstream: UpstreamClient,
+    private readonly ledger: LedgerWriter,
+    private readonly prices: PriceBook,
+  ) {}
+
+  async forward(call: AdmittedCall, operation: OpenAiOperation, req: Request, res: Response): Promise<void> {
+    const body = { ...(req.body as Record<string, unknown>) };
+    const stream = operation === 'chat' && body.stream === true;
+    const options = body.stream_options && typeof body.stream_options === 'object' ? (body.stream_options as Record<string, unknown>) : {};
+    const clientWantsUsage = stream && options.include_usage === true;
+    const target = adapterFor(call.route.provider.type).target(call.route, call.credential, operation);
+    body.model = target.bodyModel;
+    if (stream) body.stream_options = { ...options, include_usage: true };
+
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    let result: Outcome;
+    try {
+      const upstream = await this.upstream.send(call.credential.id, target, JSON.stringify(body), abort.signal);
+      const firstByteMs = Date.now() - call.startedAt.getTime();
+      if (upstream.statusCode >= 400) result = await this.relayUpstreamError(call, upstream, res, firstByteMs);
+      else if (stream) result = await this.relayStream(upstream, res, clientWantsUsage, firstByteMs, abort.signal);
+      else result = await this.relayJson(upstream, res, firstByteMs);
+    } catch (error) {
+      result = this.failBeforeResponse(error, res, abort.signal);
+    }
+    await this.record(call, operation, stream, req, result);
+  }
+
+  private async relayJson(upstream: Dispatcher.ResponseData, res: Response, firstByteMs: number): Promise<Outcome> {
+    const bytes = Buffer.from(await upstream.body.arrayBuffer());
+    let usage: NormalizedUsage | undefined;
+    try {
+      usage = normalizeOpenAiUsage((JSON.parse(bytes.toString('utf8')) as { usage?: unknown }).usage);
+    } catch {
+      // Not JSON: relayed as it came; the call is recorded without usage.
+    }
+    res.status(upstream.statusCode).setHeader('content-type', String(upstream.headers['content-type'] ?? 'application/json'));
+    res.end(bytes);
+    return { statusCode: upstream.statusCode, outcome: 'success', usage: usage ?? ZERO_USAGE, firstByteMs };
+  }
+
+  private async relayStream(
+    upstream: Dispatcher.ResponseData,
+    res: Response,
+    clientWantsUsage: boolean,
+    firstByteMs: number,
+    clientGone: AbortSignal,
+  ): Promise<Outcome> {
+    res.status(200);
+    res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    res.setHeader('cache-control', 'no-cache');
+    res.setHeader('x-accel-buffering', 'no');
+    res.flushHeaders();
+    const splitter = new SseSplitter();
+    let usage: NormalizedUsage | undefined;
+    let done = false;
+    const write = async (text: string) => {
+      if (!res.write(text)) await once(res, 'drain', { signal: clientGone });
+    };
+    try {
+      for await (const chunk of upstream.body) {
+        for (const event of splitter.push(chunk as Buffer)) {
+          const data = eventData(event);
+          if (data === '[DONE]') done = true;
+          let out: string | undefined = `${event}\n\n`;
+          if (data && data.includes('"usage"')) {
+            const parsed = JSON.parse(data) as Record<string, unknown>;
+            const found = normalizeOpenAiUsage(parsed.usage);
+            if (found) usage = found;
+            if (!clientWantsUsage) {
+              // Only the gateway asked for usage: drop the usage-only chunk, and the field elsewhere.
+              const choices = parsed.choices;
+              if (found && Array.isArray(choices) && choices.length === 0) out = undefined;
+              else {
+                delete parsed.usage;
+                out = `data: ${JSON.stringify(parsed)}\n\n`;
+              }
+            }
+          }
+          if (out) await write(out);
+        }
+      }
+      if (!done) throw new Error('upstream ended the stream without [DONE]');
+      res.end();
+      return { statusCode: 200, outcome: 'success', usage: usage ?? ZERO_USAGE, firstByteMs };
+    } catch (error) {
+      if (clientGone.aborted) {
+        return {
+          statusCode: 499,
+          outcome: 'client_disconnected',
+          usage: usage ?? ZERO_USAGE,
+          firstByteMs,
+          errorCode: 'client_disconnected',
+        };
+      }
+      // After the first byte the status is sent: the client learns of the failure from a terminal error event.
+      const timeout = error instanceof undiciErrors.BodyTimeoutError;
+      const failure = timeout ? GatewayErrors.upstreamTimeout() : GatewayErrors.upstreamUnreachable();
+      const message = timeout ? failure.message : 'The provider ended the stream before it was complete.';
+      res.end(`data: ${JSON.stringify({ error: { ...openAiErrorBody(failure).error, message } })}\n\n`);
+      return {
+        statusCode: 200,
+        outcome: failure.outcome,
+        usage: usage ?? ZERO_USAGE,
+        firstByteMs,
+        errorCode: failure.code,
+        errorMessage: message,
+      };
+    }
+  }
+
+  private async relayUpstreamError(
+    call: AdmittedCall,
+    upstream: Dispatcher.ResponseData,
+    res: Response,
+    firstByteMs: number,
+  ): Promise<Outcome> {
+    const text = await upstream.body.text();
+    let parsed: { error?: { message?: unknown; type?: unknown; param?: unknown; code?: unknown } } | undefined;
+    try {
+      parsed = JSON.parse(text) as typeof parsed;
+    } catch {
+      // An HTML or plain-text error page: described generically below.
+    }
+    const message = redactSecrets(
+      typeof parsed?.error?.message === 'string' ? parsed.error.message : `The provider answered HTTP ${upstream.statusCode}.`,
+      [call.credential.apiKey],
+    );
+    const status = upstream.statusCode;
+    const retryAfter = upstream.headers['retry-after'];
+    if (status === 429 && retryAfter) res.setHeader('retry-after', String(retryAfter));
+    const code = typeof parsed?.error?.code === 'string' ? parsed.error.code : status === 429 ? 'rate_limit_exceeded' : 'upstream_error';
+    res.status(status).json({
+      error: {
+        message,
+        type: typeof parsed?.error?.type === 'string' ? parsed.error.type : status >= 500 ? 'api_error' : 'invalid_request_error',
+        param: typeof parsed?.error?.param === 'string' ? parsed.error.param : null,
+        code,
+      },
+    });
+    return {
+      statusCode: status,
+      outcome: status >= 500 || status === 429 ? 'upstream_error' : 'client_error',
+      usage: ZERO_USAGE,
+      firstByteMs,
+      errorCode: code,
+      errorMessage: message,
+    };
+  }
+
+  private failBeforeResponse(error: unknown, res: Response, clientGone: AbortSignal): Outcome {
+    if (clientGone.aborted)
+      return { statusCode: 499, outcome: 'client_disconnected', usage: ZERO_USAGE, firstByteMs: null, errorCode: 'client_disconnected' };
+    const failure =
+      error instanceof GatewayError
+        ? error
+        : error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.ConnectTimeoutError
+          ? GatewayErrors.upstreamTimeout()
+          : GatewayErrors.upstreamUnreachable();
+    if (!res.headersSent) res.status(failure.status).json(openAiErrorBody(failure));
+    else res.end();
+    return {
+      statusCode: failure.status,
+      outcome: failure.outcome,
+      usage: ZERO_USAGE,
+      firstByteMs: null,
+      errorCode: failure.code,
+      errorMessage: failure.message,
+    };
+  }
+
+  private async record(call: AdmittedCall, operation: OpenAiOperation, stream: boolean, req: Request, result: Outcome): Promise<void> {
+    const { costMicros, priceVersionId } = await this.prices.cost(call.route.modelId, result.usage, call.startedAt);
+    this.ledger.record({
+      requestId: call.requestId,
+      startedAt: call.startedAt,
+      finishedAt: new Date(),
+      firstByteMs: result.firstByteMs,
+      endpoint: operation === 'chat' ? 'chat.completions' : 'embeddings',
+      stream,
+      statusCode: result.statusCode,
+      outcome: result.outcome,
+      errorCode: result.errorCode ?? null,
+      errorMessage: result.errorMessage ?? null,
+      memberId: call.key.memberId,
+      allocationId: call.allocation.allocationId,
+      keyId: call.key.keyId,
+      modelId: call.route.modelId,
+      requestedModel: call.requestedModel,
+      providerId: call.route.provider.id,
+      credentialId: call.credential.id,
+      usage: result.usage,
+      costMicros,
+      priceVersionId,
+      clientIp: req.ip ?? null,
+      userAgent: req.headers['user-agent'] ?? null,
+    });
+  }
+}

@@ -1,0 +1,271 @@
+import OpenAI from 'openai';
+import { Client } from 'pg';
+import { KeyResolver } from '@allot/allocations';
+import { LedgerWriter } from '@allot/billing';
+import { createLogger } from '@allot/platform';
+import { OrgConfigService } from '../../apps/gateway/src/org-config/org-config.service';
+import { startServer, type StartedServer } from '../../apps/gateway/src/server';
+import { OpenAiFake } from '../fakes/openai-fake';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { testConfig, testEnv } from '../support/test-runtime';
+
+const PROVIDER_KEY = 'sk-fake-provider-secret-0123456789';
+const AZURE_KEY = 'azure-fake-provider-secret-abcdef';
+
+const org = (fakeUrl: string) => `
+version: 1
+providers:
+  - name: openai
+    type: openai
+    baseUrl: ${fakeUrl}/v1
+    credentials: [{ label: main, apiKey: { env: FAKE_OPENAI_KEY } }]
+  - name: azure
+    type: azure-openai
+    baseUrl: ${fakeUrl}
+    apiVersion: "2024-10-21"
+    credentials: [{ label: main, apiKey: { env: FAKE_AZURE_KEY }, deployments: { gpt-5.4: contoso-gpt54 } }]
+models:
+  - slug: openai/gpt-5.4-mini
+    prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "0.25", cachedInputPer1M: "0.025", outputPer1M: "2" }]
+  - slug: openai/text-embedding-3-small
+    kind: embedding
+    prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "0.02", outputPer1M: "0" }]
+  - slug: azure/gpt-5.4
+    prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "1.25", outputPer1M: "10" }]
+  - slug: openai/gpt-unpriced
+members:
+  - identifier: alice
+allocations:
+  - { member: alice, model: openai/gpt-5.4-mini }
+  - { member: alice, model: openai/text-embedding-3-small }
+  - { member: alice, model: azure/gpt-5.4 }
+  - { member: alice, model: openai/gpt-unpriced }
+keys:
+  - member: alice
+    name: sdk
+    allocations: [openai/gpt-5.4-mini, openai/text-embedding-3-small, azure/gpt-5.4]
+`;
+
+describe('OpenAI wire through the gateway (official openai SDK)', () => {
+  let db: TestDatabase;
+  let fake: OpenAiFake;
+  let server: StartedServer;
+  let client: OpenAI;
+  let pg: Client;
+  let memberKey: string;
+
+  /** The call's ledger row: the gateway records it right after the response ends, so wait for it briefly. */
+  const ledger = async (requestId: string | null | undefined) => {
+    if (!requestId) throw new Error('the response carried no x-request-id');
+    for (let attempt = 0; attempt < 40; attempt++) {
+      await server.app.get(LedgerWriter).flush();
+      const rows = await pg.query(`SELECT * FROM call_records WHERE request_id = $1`, [requestId]);
+      if (rows.rows[0]) return rows.rows[0] as Record<string, unknown>;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no ledger record for ${requestId}`);
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    fake = await new OpenAiFake().start();
+    const env = testEnv(db, { PORT: '0', HOST: '127.0.0.1', ALLOT_CACHE_TTL_MS: '200' });
+    server = await startServer(testConfig(env), createLogger('silent'));
+    const applied = await server.app
+      .get(OrgConfigService)
+      .apply('org.yaml', org(fake.url), { FAKE_OPENAI_KEY: PROVIDER_KEY, FAKE_AZURE_KEY: AZURE_KEY });
+    memberKey = applied.createdKeys[0]!.plaintext;
+    client = new OpenAI({ apiKey: memberKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+  });
+  afterAll(async () => {
+    await pg?.end();
+    await server?.stop();
+    await fake?.stop();
+    await db?.close();
+  });
+
+  it('should answer a chat completion and bill it exactly', async () => {
+    const { data, response } = await client.chat.completions
+      .create({
+        model: 'openai/gpt-5.4-mini',
+        messages: [{ role: 'user', content: 'Say hello' }],
+        temperature: 0.3,
+        user: 'u-1',
+        top_logprobs: undefined,
+      })
+      .withResponse();
+    expect(data.choices[0]!.message.content).toBe('Hello from the fake upstream!');
+    const sent = fake.received.at(-1)!;
+    expect(sent.path).toBe('/v1/chat/completions');
+    expect(sent.headers.authorization).toBe(`Bearer ${PROVIDER_KEY}`);
+    expect(sent.body).toMatchObject({ model: 'gpt-5.4-mini', temperature: 0.3, user: 'u-1' });
+    const record = await ledger(response.headers.get('x-request-id'));
+    expect(record).toMatchObject({ outcome: 'success', status_code: 200, endpoint: 'chat.completions', stream: false });
+    const usage = data.usage!;
+    expect(Number(record.input_tokens)).toBe(usage.prompt_tokens);
+    expect(Number(record.output_tokens)).toBe(usage.completion_tokens);
+    // $0.25 / $2 per 1M tokens, exactly.
+    const expected = (usage.prompt_tokens * 250_000 + usage.completion_tokens * 2_000_000) / 1_000_000;
+    expect(Number(record.cost_micros)).toBeCloseTo(expected, 6);
+  });
+
+  it('should stream, strip the usage chunk it forced, and bill the stream exactly like the JSON call', async () => {
+    const jsonCall = await client.chat.completions
+      .create({ model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'same exchange' }] })
+      .withResponse();
+    const stream = await client.chat.completions
+      .create({ model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'same exchange' }], stream: true })
+      .withResponse();
+    let text = '';
+    let sawUsage = false;
+    for await (const chunk of stream.data) {
+      text += chunk.choices[0]?.delta?.content ?? '';
+      if (chunk.usage || chunk.choices.length === 0) sawUsage = true;
+    }
+    expect(text).toBe('Hello from the fake upstream!');
+    expect(sawUsage).toBe(false);
+    expect((fake.received.at(-1)!.body.stream_options as { include_usage: boolean }).include_usage).toBe(true);
+    const a = await ledger(jsonCall.response.headers.get('x-request-id'));
+    const b = await ledger(stream.response.headers.get('x-request-id'));
+    for (const field of [
+      'input_tokens',
+      'cached_input_tokens',
+      'output_tokens',
+      'reasoning_tokens',
+      'total_tokens',
+      'cost_micros',
+      'price_version_id',
+    ]) {
+      expect([field, b[field]]).toEqual([field, a[field]]);
+    }
+    expect(b.stream).toBe(true);
+  });
+
+  it('should pass the usage chunk through to a client that asked for it', async () => {
+    fake.script({ cachedTokens: 4, reasoningTokens: 3 });
+    const { data: stream, response } = await client.chat.completions
+      .create({
+        model: 'openai/gpt-5.4-mini',
+        messages: [{ role: 'user', content: 'with usage' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      })
+      .withResponse();
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
+    expect(usage?.prompt_tokens_details?.cached_tokens).toBe(4);
+    const record = await ledger(response.headers.get('x-request-id'));
+    expect(record).toMatchObject({ cached_input_tokens: '4', reasoning_tokens: '3' });
+  });
+
+  it('should stream tool-call arguments', async () => {
+    fake.script({ toolCall: { name: 'get_weather', arguments: '{"city":"Taipei","unit":"celsius"}' } });
+    const stream = client.chat.completions.stream({
+      model: 'gpt-5.4-mini',
+      messages: [{ role: 'user', content: 'weather?' }],
+      tools: [
+        { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+      ],
+    });
+    const final = await stream.finalChatCompletion();
+    const call = final.choices[0]!.message.tool_calls![0]!;
+    expect(call.type === 'function' && call.function).toEqual({ name: 'get_weather', arguments: '{"city":"Taipei","unit":"celsius"}' });
+    expect(fake.received.at(-1)!.body.tools).toHaveLength(1);
+  });
+
+  it('should create embeddings and list the key’s models', async () => {
+    const embedding = await client.embeddings.create({
+      model: 'openai/text-embedding-3-small',
+      input: ['a', 'bb'],
+      dimensions: 3,
+      encoding_format: 'float',
+    });
+    expect(embedding.data).toHaveLength(2);
+    expect(fake.received.at(-1)!.body).toMatchObject({ dimensions: 3, model: 'text-embedding-3-small' });
+    const models = await client.models.list();
+    expect(models.data.map((m) => m.id)).toEqual(['azure/gpt-5.4', 'openai/gpt-5.4-mini', 'openai/text-embedding-3-small']);
+    expect((await client.models.retrieve('gpt-5.4-mini')).id).toBe('openai/gpt-5.4-mini');
+  });
+
+  it('should call Azure deployments with the api-key header and api-version', async () => {
+    const result = await client.chat.completions.create({ model: 'azure/gpt-5.4', messages: [{ role: 'user', content: 'hi' }] });
+    expect(result.choices[0]!.message.content).toBe('Hello from the fake upstream!');
+    const sent = fake.received.at(-1)!;
+    expect(sent.path).toBe('/openai/deployments/contoso-gpt54/chat/completions?api-version=2024-10-21');
+    expect(sent.headers['api-key']).toBe(AZURE_KEY);
+    expect(sent.headers.authorization).toBeUndefined();
+  });
+
+  it('should refuse a model outside the key’s scope, listing the models it may call', async () => {
+    const error = await client.chat.completions.create({ model: 'openai/gpt-unpriced', messages: [] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((error as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_in_scope');
+    expect((error as Error).message).toContain(
+      'Models this key can call: openai/gpt-5.4-mini, openai/text-embedding-3-small, azure/gpt-5.4',
+    );
+    expect(await ledger((error as InstanceType<typeof OpenAI.NotFoundError>).requestID)).toMatchObject({
+      outcome: 'rejected_scope',
+      status_code: 404,
+      requested_model: 'openai/gpt-unpriced',
+    });
+  });
+
+  it('should refuse a bad key and a paused allocation with their own codes', async () => {
+    const bad = new OpenAI({ apiKey: 'allot_k1_not-a-real-key', baseURL: `${server.url}/v1`, maxRetries: 0 });
+    const unauthorized = await bad.models.list().catch((e: unknown) => e);
+    expect(unauthorized).toBeInstanceOf(OpenAI.AuthenticationError);
+    await pg.query(`UPDATE allocations a SET status = 'paused' FROM models m WHERE m.id = a.model_id AND m.slug = 'azure/gpt-5.4'`);
+    server.app.get(KeyResolver).invalidateAll();
+    const paused = await client.chat.completions.create({ model: 'azure/gpt-5.4', messages: [] }).catch((e: unknown) => e);
+    expect(paused).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect((paused as InstanceType<typeof OpenAI.PermissionDeniedError>).code).toBe('allocation_paused');
+    await pg.query(`UPDATE allocations SET status = 'active'`);
+    server.app.get(KeyResolver).invalidateAll();
+  });
+
+  it('should keep an upstream 429 with its Retry-After and redact the provider key from upstream messages', async () => {
+    fake.script({
+      status: 429,
+      retryAfter: '7',
+      errorBody: { error: { message: `Rate limit for key ${PROVIDER_KEY}`, type: 'requests', param: null, code: 'rate_limit_exceeded' } },
+    });
+    const error = (await client.chat.completions.create({ model: 'gpt-5.4-mini', messages: [] }).catch((e: unknown) => e)) as InstanceType<
+      typeof OpenAI.RateLimitError
+    >;
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(error.headers.get('retry-after')).toBe('7');
+    expect(error.message).not.toContain(PROVIDER_KEY);
+    expect(error.message).toContain('[redacted]');
+    expect(await ledger(error.requestID)).toMatchObject({ outcome: 'upstream_error', status_code: 429 });
+  });
+
+  it('should end a stream cut mid-way with an error event, never a clean end', async () => {
+    fake.script({ cutAfterEvents: 3 });
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: 'gpt-5.4-mini', messages: [{ role: 'user', content: 'cut' }], stream: true })
+      .withResponse();
+    const error = await (async () => {
+      for await (const chunk of stream) void chunk;
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(String((error as Error).message)).toMatch(/ended the stream before it was complete/);
+    expect(await ledger(response.headers.get('x-request-id'))).toMatchObject({ outcome: 'upstream_error', stream: true });
+  });
+
+  it('should answer malformed JSON and a missing model in the OpenAI error shape', async () => {
+    const raw = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${memberKey}`, 'content-type': 'application/json' },
+      body: '{"model":',
+    });
+    expect(raw.status).toBe(400);
+    expect(await raw.json()).toEqual({
+      error: { message: 'The request body is not valid JSON.', type: 'invalid_request_error', param: null, code: 'invalid_request' },
+    });
+    const noModel = await client.chat.completions.create({ messages: [] } as never).catch((e: unknown) => e);
+    expect(noModel).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((noModel as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('model');
+  });
+});

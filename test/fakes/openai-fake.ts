@@ -1,0 +1,180 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A fake OpenAI / Azure OpenAI server written from the public API reference: chat completions (JSON and SSE with a
+ * role chunk, content or tool-call argument deltas, a finish chunk, a usage chunk when `include_usage`, `[DONE]`),
+ * embeddings, OpenAI-shaped error bodies, and per-request fault scripting.
+ */
+export interface FakeScript {
+  status?: number;
+  /** Error body for status ≥ 400 (default: an OpenAI error object). */
+  errorBody?: unknown;
+  retryAfter?: string;
+  /** Delay before the response headers. */
+  delayMs?: number;
+  /** Delay between stream events. */
+  chunkDelayMs?: number;
+  /** Destroy the connection after this many stream events. */
+  cutAfterEvents?: number;
+  /** Never answer. */
+  hang?: boolean;
+  /** Text content of the answer (split into deltas of up to 5 characters). */
+  content?: string;
+  /** Answer with this tool call instead of text. */
+  toolCall?: { name: string; arguments: string };
+  cachedTokens?: number;
+  reasoningTokens?: number;
+}
+
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, unknown>;
+}
+
+export class OpenAiFake {
+  readonly received: ReceivedRequest[] = [];
+  private readonly queue: FakeScript[] = [];
+  private server!: Server;
+  private readonly sockets = new Set<import('node:net').Socket>();
+  url = '';
+
+  /** Scripts the next requests, one script each; later requests get the default answer. */
+  script(...scripts: FakeScript[]): void {
+    this.queue.push(...scripts);
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+    this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+    const script = this.queue.shift() ?? {};
+    if (script.hang) return;
+    if (script.delayMs) await sleep(script.delayMs);
+    if (script.status && script.status >= 400) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (script.retryAfter) headers['retry-after'] = script.retryAfter;
+      res.writeHead(script.status, headers);
+      res.end(
+        JSON.stringify(
+          script.errorBody ?? { error: { message: `fake error ${script.status}`, type: 'server_error', param: null, code: null } },
+        ),
+      );
+      return;
+    }
+    const path = (req.url ?? '').split('?')[0]!;
+    if (path.endsWith('/embeddings')) return this.embeddings(body, res);
+    if (path.endsWith('/chat/completions')) return this.chat(body, script, res);
+    res
+      .writeHead(404, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error', param: null, code: null } }));
+  }
+
+  private embeddings(body: Record<string, unknown>, res: ServerResponse): void {
+    const inputs = Array.isArray(body.input) ? body.input : [body.input];
+    const tokens = inputs.reduce<number>((n, i) => n + Math.ceil(String(i).length / 4), 0);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        object: 'list',
+        data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: [0.1, -0.2, 0.3] })),
+        model: body.model,
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+      }),
+    );
+  }
+
+  private async chat(body: Record<string, unknown>, script: FakeScript, res: ServerResponse): Promise<void> {
+    const messages = (body.messages as { content?: unknown }[] | undefined) ?? [];
+    const promptTokens = 8 + messages.reduce((n, m) => n + Math.ceil(JSON.stringify(m.content ?? '').length / 4), 0);
+    const content = script.content ?? 'Hello from the fake upstream!';
+    const pieces = script.toolCall ? chunk(script.toolCall.arguments, 4) : chunk(content, 5);
+    const completionTokens = pieces.length + (script.reasoningTokens ?? 0);
+    const usage = {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+      prompt_tokens_details: { cached_tokens: script.cachedTokens ?? 0, audio_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: script.reasoningTokens ?? 0, audio_tokens: 0 },
+    };
+    const id = 'chatcmpl-fake123';
+    const created = 1_764_460_800;
+    const model = String(body.model);
+    const toolId = 'call_fake_1';
+    if (body.stream !== true) {
+      const message = script.toolCall
+        ? { role: 'assistant', content: null, tool_calls: [{ id: toolId, type: 'function', function: script.toolCall }] }
+        : { role: 'assistant', content };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          id,
+          object: 'chat.completion',
+          created,
+          model,
+          choices: [{ index: 0, message, finish_reason: script.toolCall ? 'tool_calls' : 'stop', logprobs: null }],
+          usage,
+        }),
+      );
+      return;
+    }
+    const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+    const base = { id, object: 'chat.completion.chunk', created, model, ...(includeUsage ? { usage: null } : {}) };
+    const events: unknown[] = [
+      { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: script.toolCall ? null : '' }, finish_reason: null }] },
+    ];
+    pieces.forEach((piece, i) => {
+      const delta = script.toolCall
+        ? {
+            tool_calls: [
+              {
+                index: 0,
+                ...(i === 0
+                  ? { id: toolId, type: 'function', function: { name: script.toolCall.name, arguments: piece } }
+                  : { function: { arguments: piece } }),
+              },
+            ],
+          }
+        : { content: piece };
+      events.push({ ...base, choices: [{ index: 0, delta, finish_reason: null }] });
+    });
+    events.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: script.toolCall ? 'tool_calls' : 'stop' }] });
+    if (includeUsage) events.push({ ...base, choices: [], usage });
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    let sent = 0;
+    for (const event of [...events.map((e) => JSON.stringify(e)), '[DONE]']) {
+      if (script.cutAfterEvents !== undefined && sent >= script.cutAfterEvents) {
+        // Close after what was written is flushed: the client sees a chunked body that never finishes.
+        res.socket?.end();
+        return;
+      }
+      res.write(`data: ${event}\n\n`);
+      sent++;
+      if (script.chunkDelayMs) await sleep(script.chunkDelayMs);
+    }
+    res.end();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const chunk = (text: string, size: number) =>
+  Array.from({ length: Math.max(1, Math.ceil(text.length / size)) }, (_, i) => text.slice(i * size, i * size + size));
