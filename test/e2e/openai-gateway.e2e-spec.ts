@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { Client } from 'pg';
-import { KeyResolver } from '@allot/allocations';
+import { AllocationAdminService, KeyResolver } from '@allot/allocations';
 import { LedgerWriter } from '@allot/billing';
 import { createLogger } from '@allot/platform';
 import { OrgConfigService } from '../../apps/gateway/src/org-config/org-config.service';
@@ -267,5 +267,72 @@ describe('OpenAI wire through the gateway (official openai SDK)', () => {
     const noModel = await client.chat.completions.create({ messages: [] } as never).catch((e: unknown) => e);
     expect(noModel).toBeInstanceOf(OpenAI.BadRequestError);
     expect((noModel as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('model');
+  });
+
+  /** Opens a slow stream, waits for its first content, runs `act`, and reports how the stream ended. */
+  const interruptStream = async (act: () => Promise<unknown>) => {
+    fake.script({ content: 'x'.repeat(500), chunkDelayMs: 50 });
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'long' }], stream: true })
+      .withResponse();
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    await iterator.next();
+    const actedAt = Date.now();
+    await act();
+    let received = 0;
+    const error = await (async () => {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) received++;
+    })().catch((e: unknown) => e);
+    return {
+      error: error as Error | undefined,
+      endedAfterMs: Date.now() - actedAt,
+      received,
+      requestId: response.headers.get('x-request-id'),
+    };
+  };
+
+  it('should end an open stream within 1 s when its allocation is paused, and refuse the next call', async () => {
+    const admin = server.app.get(AllocationAdminService);
+    const ended = await interruptStream(() => admin.change({ member: 'alice', model: 'openai/gpt-5.4-mini' }, 'pause', 'test'));
+    expect(ended.error?.message).toMatch(/allocation of openai\/gpt-5.4-mini is paused/);
+    expect(ended.endedAfterMs).toBeLessThan(1000);
+    expect(ended.received).toBeLessThan(20);
+    const next = await client.chat.completions.create({ model: 'openai/gpt-5.4-mini', messages: [] }).catch((e: unknown) => e);
+    expect((next as InstanceType<typeof OpenAI.PermissionDeniedError>).code).toBe('allocation_paused');
+    const record = await ledger(ended.requestId);
+    expect(record).toMatchObject({ outcome: 'rejected_status', error_code: 'allocation_paused', stream: true });
+    await admin.change({ member: 'alice', model: 'openai/gpt-5.4-mini' }, 'resume', 'test');
+    await client.chat.completions.create({ model: 'openai/gpt-5.4-mini', messages: [] });
+  });
+
+  it('should abort the upstream request when the client goes away mid-stream, and record it once', async () => {
+    const abortedBefore = fake.aborted;
+    fake.script({ content: 'y'.repeat(500), chunkDelayMs: 50 });
+    const controller = new AbortController();
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'bye' }], stream: true }, { signal: controller.signal })
+      .withResponse();
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    controller.abort();
+    await iterator.next().catch(() => undefined);
+    for (let i = 0; i < 40 && fake.aborted === abortedBefore; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(fake.aborted).toBe(abortedBefore + 1);
+    const record = await ledger(response.headers.get('x-request-id'));
+    expect(record).toMatchObject({ outcome: 'client_disconnected', stream: true });
+    const rows = await pg.query(`SELECT count(*)::int AS n FROM call_records WHERE request_id = $1`, [
+      response.headers.get('x-request-id'),
+    ]);
+    expect(rows.rows[0].n).toBe(1);
+  });
+
+  it('should end an open stream when its key is revoked, and refuse the key afterwards', async () => {
+    const admin = server.app.get(AllocationAdminService);
+    const ended = await interruptStream(() => admin.revokeKey('alice', 'sdk', 'test'));
+    expect(ended.error?.message).toMatch(/API key has been revoked/);
+    expect(ended.endedAfterMs).toBeLessThan(1000);
+    const next = await client.models.list().catch((e: unknown) => e);
+    expect((next as InstanceType<typeof OpenAI.AuthenticationError>).code).toBe('key_revoked');
   });
 });

@@ -36,6 +36,8 @@ export interface ReceivedRequest {
 
 export class OpenAiFake {
   readonly received: ReceivedRequest[] = [];
+  /** Requests whose client (the gateway) closed the connection before the answer was complete. */
+  aborted = 0;
   private readonly queue: FakeScript[] = [];
   private server!: Server;
   private readonly sockets = new Set<import('node:net').Socket>();
@@ -67,6 +69,9 @@ export class OpenAiFake {
     for await (const c of req) chunks.push(c as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
     this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+    res.on('close', () => {
+      if (!res.writableFinished) this.aborted++;
+    });
     const script = this.queue.shift() ?? {};
     if (script.hang) return;
     if (script.delayMs) await sleep(script.delayMs);
@@ -167,6 +172,7 @@ export class OpenAiFake {
         res.socket?.end();
         return;
       }
+      if (res.destroyed) return;
       res.write(`data: ${event}\n\n`);
       sent++;
       if (script.chunkDelayMs) await sleep(script.chunkDelayMs);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import pino from 'pino';
-import { KeysService } from '@allot/allocations';
+import { AllocationAdminService, KeysService } from '@allot/allocations';
 import { AdminBootstrapService } from '@allot/identity';
 import {
   ConfigError,
@@ -153,6 +153,38 @@ const COMMANDS: Record<string, Command> = {
         writeFileSync(args.output, text);
         ctx.out(`wrote ${args.output}`);
       } else ctx.out(text.trimEnd());
+    },
+  },
+  ...Object.fromEntries(
+    (['pause', 'resume', 'revoke'] as const).map((action) => [
+      `${action}-allocation`,
+      {
+        summary: `${action} a member's allocation; open calls on it end at once`,
+        usage: `${action}-allocation --member <identifier> --model <provider/model> [--name <allocation>] [--reason <text>]`,
+        options: { member: { type: 'string' }, model: { type: 'string' }, name: { type: 'string' }, reason: { type: 'string' } },
+        runtime: { migrate: true, verifyKeyring: false },
+        async run(args, ctx) {
+          const ref = {
+            member: str(args.member, 'member'),
+            model: str(args.model, 'model'),
+            ...(typeof args.name === 'string' ? { name: args.name } : {}),
+          };
+          const allocation = await ctx.get(AllocationAdminService).change(ref, action, 'cli', args.reason as string | undefined);
+          ctx.out(`allocation ${ref.member} ${ref.model}#${allocation.name} is now ${allocation.status}`);
+        },
+      } satisfies Command,
+    ]),
+  ),
+  'revoke-key': {
+    summary: "revoke a member's key; open calls with it end at once",
+    usage: 'revoke-key --member <identifier> --name <key name> [--reason <text>]',
+    options: { member: { type: 'string' }, name: { type: 'string' }, reason: { type: 'string' } },
+    runtime: { migrate: true, verifyKeyring: false },
+    async run(args, ctx) {
+      await ctx
+        .get(AllocationAdminService)
+        .revokeKey(str(args.member, 'member'), str(args.name, 'name'), 'cli', args.reason as string | undefined);
+      ctx.out(`key ${args.member}/${args.name} revoked`);
     },
   },
   rekey: {

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@allot/migrations';
 import {
+  ChangeBus,
   KeyringService,
   loadKeyring,
   NestPinoLogger,
@@ -51,6 +52,8 @@ async function open<T extends INestApplicationContext>(
     poolSize: config.database.poolSize,
     entities: ALL_ENTITIES,
     migrations: MIGRATIONS,
+    embedded: database.mode !== 'postgres',
+    logger,
   };
   let app: T | undefined;
   try {
@@ -59,6 +62,8 @@ async function open<T extends INestApplicationContext>(
     const { applied } = options.migrate ? await runMigrationsLocked(dataSource) : { applied: [] };
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     if (options.verifyKeyring) await app.get(KeyringService).verifyAgainst(dataSource);
+    const bus = app.get(ChangeBus);
+    await bus.start();
     const opened = app;
     return {
       app: opened,
@@ -67,6 +72,7 @@ async function open<T extends INestApplicationContext>(
       migrationsApplied: applied,
       close: async () => {
         await opened.close();
+        await bus.stop();
         await database.close();
       },
     };

@@ -8,3 +8,4 @@ export * from './keys/api-key-token';
 export { AllocationsModule } from './allocations.module';
 export { KeysService, type CreateKeyRequest, type CreatedApiKey } from './keys/keys.service';
 export { KeyResolver, type ResolvedKey, type ScopedAllocation } from './keys/key-resolver.service';
+export { AllocationAdminService, type AllocationAction, type AllocationRef } from './allocations/allocation-admin.service';

@@ -5,3 +5,4 @@ export * from './crypto';
 export * from './errors/domain-error';
 export * from './platform.module';
 export * from './logging/logger';
+export * from './bus/change-bus';

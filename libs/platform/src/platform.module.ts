@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { ChangeBus } from './bus/change-bus';
 import type { AppConfig } from './config';
 import { Keyring, KeyringService, type SecretColumn } from './crypto';
 import { buildDataSourceOptions, type DataSourceParts } from './database';
@@ -11,6 +13,9 @@ export interface PlatformParts extends DataSourceParts {
   config: AppConfig;
   keyring: Keyring;
   secretColumns: SecretColumn[];
+  /** True when the database is the embedded engine (one process: the change bus stays in-process). */
+  embedded: boolean;
+  logger: Logger;
 }
 
 /** Config, database and keyring for every other module; built once by the composition root. */
@@ -24,8 +29,17 @@ export class PlatformModule {
       providers: [
         { provide: APP_CONFIG, useValue: parts.config },
         { provide: KeyringService, useValue: new KeyringService(parts.keyring, parts.secretColumns) },
+        {
+          provide: ChangeBus,
+          useValue: ChangeBus.create({
+            databaseUrl: parts.url,
+            embedded: parts.embedded,
+            redisUrl: parts.config.redisUrl,
+            logger: parts.logger,
+          }),
+        },
       ],
-      exports: [APP_CONFIG, KeyringService, TypeOrmModule],
+      exports: [APP_CONFIG, KeyringService, ChangeBus, TypeOrmModule],
     };
   }
 }

@@ -5,12 +5,13 @@ import { CatalogModule } from '@allot/catalog';
 import { OpenAiController } from './openai/openai.controller';
 import { PreflightGuard } from './preflight/preflight.guard';
 import { PreflightService } from './preflight/preflight.service';
+import { LiveCalls } from './relay/live-calls.service';
 import { OpenAiRelay } from './relay/openai-relay.service';
 import { UpstreamClient } from './upstream/upstream-client.service';
 
 @Module({
   imports: [AllocationsModule, CatalogModule, BillingModule],
   controllers: [OpenAiController],
-  providers: [PreflightService, PreflightGuard, UpstreamClient, OpenAiRelay],
+  providers: [PreflightService, PreflightGuard, UpstreamClient, OpenAiRelay, LiveCalls],
 })
 export class ProxyModule {}

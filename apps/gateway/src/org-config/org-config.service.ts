@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ChangeBus } from '@allot/platform';
 import { describeOp } from './org-plan';
 import { planOrgConfig } from './org-planner';
 import { OrgConfigRepository, type CreatedKey } from './org-config.repository';
@@ -15,7 +16,10 @@ export interface ApplyResult {
 /** Config as code (O6): apply an organization file idempotently, export the stored organization. */
 @Injectable()
 export class OrgConfigService {
-  constructor(private readonly repository: OrgConfigRepository) {}
+  constructor(
+    private readonly repository: OrgConfigRepository,
+    private readonly bus: ChangeBus,
+  ) {}
 
   /**
    * Validates the whole file (syntax, schema, references, environment) before writing anything, then applies every
@@ -28,7 +32,7 @@ export class OrgConfigService {
     options: { dryRun?: boolean; actor?: string } = {},
   ): Promise<ApplyResult> {
     const source = OrgConfigSource.parse(file, text);
-    return this.repository.transaction(async (tx) => {
+    const result = await this.repository.transaction(async (tx): Promise<ApplyResult> => {
       const snapshot = await tx.snapshot();
       const plan = planOrgConfig(source, snapshot, env);
       const changes = plan.ops.map(describeOp);
@@ -36,6 +40,11 @@ export class OrgConfigService {
       const createdKeys = await tx.execute(plan.ops, snapshot, options.actor ?? 'config');
       return { changes, notes: plan.notes, createdKeys, dryRun: false };
     });
+    if (!result.dryRun && result.changes.length > 0) {
+      // An apply can touch every area; running processes re-read all of them.
+      for (const topic of ['catalog', 'prices', 'members', 'allocations', 'keys'] as const) await this.bus.publish({ topic });
+    }
+    return result;
   }
 
   async export(): Promise<string> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AllocationStatus, MemberStatus } from '@allot/contracts';
-import { APP_CONFIG, type AppConfig } from '@allot/platform';
+import { APP_CONFIG, ChangeBus, type AppConfig } from '@allot/platform';
 import { hashApiKey } from './api-key-token';
 
 /** One allocation in a key's scope, with what the hot path needs to admit a call. */
@@ -20,6 +20,7 @@ export interface ScopedAllocation {
 
 export interface ResolvedKey {
   keyId: string;
+  keyHash: string;
   memberId: string;
   memberStatus: MemberStatus;
   revokedAt: Date | null;
@@ -47,10 +48,20 @@ export class KeyResolver {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    bus: ChangeBus,
+  ) {
+    // Any change to keys, allocations or members may change what a key admits; such changes are rare.
+    bus.on((event) => {
+      if (event.topic === 'keys' || event.topic === 'allocations' || event.topic === 'members') this.invalidateAll();
+    });
+  }
 
-  async resolve(plaintext: string): Promise<ResolvedKey | null> {
-    const hash = hashApiKey(plaintext);
+  resolve(plaintext: string): Promise<ResolvedKey | null> {
+    return this.resolveHash(hashApiKey(plaintext));
+  }
+
+  /** The same lookup by stored hash (re-checks of open calls hold the hash, never the plaintext). */
+  async resolveHash(hash: string): Promise<ResolvedKey | null> {
     const hit = this.cache.get(hash);
     if (hit && Date.now() - hit.at < this.config.cacheTtlMs) return hit.value;
     let pending = this.inflight.get(hash);
@@ -87,6 +98,7 @@ export class KeyResolver {
     const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
     return {
       keyId: String(first.key_id),
+      keyHash: hash,
       memberId: String(first.member_id),
       memberStatus: first.member_status as MemberStatus,
       revokedAt: (first.revoked_at as Date | null) ?? null,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '@allot/platform';
+import { APP_CONFIG, ChangeBus, type AppConfig } from '@allot/platform';
 import type { NormalizedUsage } from '../ledger/usage';
 import { PriceVersionEntity } from './entities/price-version.entity';
 import { priceTokens } from './pricing';
@@ -21,7 +21,12 @@ export class PriceBook {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    bus: ChangeBus,
+  ) {
+    bus.on((event) => {
+      if (event.topic === 'prices') this.loadedAt = 0;
+    });
+  }
 
   async cost(modelId: string, usage: NormalizedUsage, startedAt: Date): Promise<CallCost> {
     await this.fresh();

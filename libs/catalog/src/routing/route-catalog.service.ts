@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ModelKind, ProviderType } from '@allot/contracts';
-import { APP_CONFIG, KeyringService, type AppConfig } from '@allot/platform';
+import { APP_CONFIG, ChangeBus, KeyringService, type AppConfig } from '@allot/platform';
 import { ModelEntity } from '../models/entities/model.entity';
 import { ProviderCredentialEntity, type CredentialSettings } from '../providers/entities/provider-credential.entity';
 import { ProviderEntity, type ProviderSettings } from '../providers/entities/provider.entity';
@@ -37,7 +37,12 @@ export class RouteCatalog {
     private readonly dataSource: DataSource,
     private readonly keyring: KeyringService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    bus: ChangeBus,
+  ) {
+    bus.on((event) => {
+      if (event.topic === 'catalog') this.invalidateAll();
+    });
+  }
 
   async route(modelId: string): Promise<ModelRoute | undefined> {
     await this.fresh();

@@ -9,7 +9,16 @@ import { GatewayError, GatewayErrors } from '../errors/gateway-error';
 import { openAiErrorBody, redactSecrets } from '../errors/openai-error-body';
 import type { AdmittedCall } from '../preflight/preflight-context';
 import { UpstreamClient } from '../upstream/upstream-client.service';
+import { LiveCalls } from './live-calls.service';
 import { eventData, SseSplitter } from './sse-splitter';
+
+/** What happened to the call while it was being relayed. */
+interface CallState {
+  clientGone: boolean;
+  /** Set when the call was ended because its key or allocation may no longer run. */
+  terminatedWith?: GatewayError;
+  signal: AbortSignal;
+}
 
 interface Outcome {
   statusCode: number;
@@ -32,6 +41,7 @@ export class OpenAiRelay {
     private readonly upstream: UpstreamClient,
     private readonly ledger: LedgerWriter,
     private readonly prices: PriceBook,
+    private readonly live: LiveCalls,
   ) {}
 
   async forward(call: AdmittedCall, operation: OpenAiOperation, req: Request, res: Response): Promise<void> {
@@ -44,18 +54,28 @@ export class OpenAiRelay {
     if (stream) body.stream_options = { ...options, include_usage: true };
 
     const abort = new AbortController();
+    const state: CallState = { clientGone: false, signal: abort.signal };
     res.on('close', () => {
-      if (!res.writableFinished) abort.abort();
+      if (res.writableFinished) return;
+      state.clientGone = true;
+      abort.abort();
+    });
+    // Pausing or revoking the allocation (or the key) ends the call, even mid-stream.
+    const unregister = this.live.register(call, (error) => {
+      state.terminatedWith = error;
+      abort.abort();
     });
     let result: Outcome;
     try {
       const upstream = await this.upstream.send(call.credential.id, target, JSON.stringify(body), abort.signal);
       const firstByteMs = Date.now() - call.startedAt.getTime();
       if (upstream.statusCode >= 400) result = await this.relayUpstreamError(call, upstream, res, firstByteMs);
-      else if (stream) result = await this.relayStream(upstream, res, clientWantsUsage, firstByteMs, abort.signal);
+      else if (stream) result = await this.relayStream(upstream, res, clientWantsUsage, firstByteMs, state);
       else result = await this.relayJson(upstream, res, firstByteMs);
     } catch (error) {
-      result = this.failBeforeResponse(error, res, abort.signal);
+      result = this.failBeforeResponse(error, res, state);
+    } finally {
+      unregister();
     }
     await this.record(call, operation, stream, req, result);
   }
@@ -78,7 +98,7 @@ export class OpenAiRelay {
     res: Response,
     clientWantsUsage: boolean,
     firstByteMs: number,
-    clientGone: AbortSignal,
+    state: CallState,
   ): Promise<Outcome> {
     res.status(200);
     res.setHeader('content-type', 'text/event-stream; charset=utf-8');
@@ -89,7 +109,7 @@ export class OpenAiRelay {
     let usage: NormalizedUsage | undefined;
     let done = false;
     const write = async (text: string) => {
-      if (!res.write(text)) await once(res, 'drain', { signal: clientGone });
+      if (!res.write(text)) await once(res, 'drain', { signal: state.signal });
     };
     try {
       for await (const chunk of upstream.body) {
@@ -118,13 +138,25 @@ export class OpenAiRelay {
       res.end();
       return { statusCode: 200, outcome: 'success', usage: usage ?? ZERO_USAGE, firstByteMs };
     } catch (error) {
-      if (clientGone.aborted) {
+      if (state.clientGone) {
         return {
           statusCode: 499,
           outcome: 'client_disconnected',
           usage: usage ?? ZERO_USAGE,
           firstByteMs,
           errorCode: 'client_disconnected',
+        };
+      }
+      if (state.terminatedWith) {
+        const ended = state.terminatedWith;
+        res.end(`data: ${JSON.stringify(openAiErrorBody(ended))}\n\n`);
+        return {
+          statusCode: 200,
+          outcome: ended.outcome,
+          usage: usage ?? ZERO_USAGE,
+          firstByteMs,
+          errorCode: ended.code,
+          errorMessage: ended.message,
         };
       }
       // After the first byte the status is sent: the client learns of the failure from a terminal error event.
@@ -182,11 +214,12 @@ export class OpenAiRelay {
     };
   }
 
-  private failBeforeResponse(error: unknown, res: Response, clientGone: AbortSignal): Outcome {
-    if (clientGone.aborted)
+  private failBeforeResponse(error: unknown, res: Response, state: CallState): Outcome {
+    if (state.clientGone)
       return { statusCode: 499, outcome: 'client_disconnected', usage: ZERO_USAGE, firstByteMs: null, errorCode: 'client_disconnected' };
-    const failure =
-      error instanceof GatewayError
+    const failure = state.terminatedWith
+      ? state.terminatedWith
+      : error instanceof GatewayError
         ? error
         : error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.ConnectTimeoutError
           ? GatewayErrors.upstreamTimeout()
