@@ -1,16 +1,14 @@
 import OpenAI from 'openai';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { AllocationAdminService, KeyResolver } from '@allot/allocations';
-import { LedgerWriter } from '@allot/billing';
-import { createLogger } from '@allot/platform';
-import { OrgConfigService } from '../../apps/gateway/src/org-config/org-config.service';
-import { startServer, type StartedServer } from '../../apps/gateway/src/server';
-import { OpenAiFake } from '../fakes/openai-fake';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { testConfig, testEnv } from '../support/test-runtime';
-
-const PROVIDER_KEY = 'sk-fake-provider-secret-0123456789';
-const AZURE_KEY = 'azure-fake-provider-secret-abcdef';
+import type { StartedServer } from '../../apps/gateway/src/server';
+import type { OpenAiFake } from '../fakes/openai-fake';
+import {
+  FAKE_AZURE_KEY as AZURE_KEY,
+  FAKE_PROVIDER_KEY as PROVIDER_KEY,
+  startGatewayHarness,
+  type GatewayHarness,
+} from '../support/gateway-harness';
 
 const org = (fakeUrl: string) => `
 version: 1
@@ -47,44 +45,21 @@ keys:
 `;
 
 describe('OpenAI wire through the gateway (official openai SDK)', () => {
-  let db: TestDatabase;
+  let h: GatewayHarness;
   let fake: OpenAiFake;
   let server: StartedServer;
   let client: OpenAI;
   let pg: Client;
   let memberKey: string;
-
-  /** The call's ledger row: the gateway records it right after the response ends, so wait for it briefly. */
-  const ledger = async (requestId: string | null | undefined) => {
-    if (!requestId) throw new Error('the response carried no x-request-id');
-    for (let attempt = 0; attempt < 40; attempt++) {
-      await server.app.get(LedgerWriter).flush();
-      const rows = await pg.query(`SELECT * FROM call_records WHERE request_id = $1`, [requestId]);
-      if (rows.rows[0]) return rows.rows[0] as Record<string, unknown>;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`no ledger record for ${requestId}`);
-  };
+  const ledger = (requestId: string | null | undefined) => h.ledger(requestId);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    fake = await new OpenAiFake().start();
-    const env = testEnv(db, { PORT: '0', HOST: '127.0.0.1', ALLOT_CACHE_TTL_MS: '200' });
-    server = await startServer(testConfig(env), createLogger('silent'));
-    const applied = await server.app
-      .get(OrgConfigService)
-      .apply('org.yaml', org(fake.url), { FAKE_OPENAI_KEY: PROVIDER_KEY, FAKE_AZURE_KEY: AZURE_KEY });
-    memberKey = applied.createdKeys[0]!.plaintext;
-    client = new OpenAI({ apiKey: memberKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
+    h = await startGatewayHarness(org);
+    ({ fake, server, pg } = h);
+    memberKey = h.keys['alice/sdk']!;
+    client = h.client(memberKey);
   });
-  afterAll(async () => {
-    await pg?.end();
-    await server?.stop();
-    await fake?.stop();
-    await db?.close();
-  });
+  afterAll(() => h?.stop());
 
   it('should answer a chat completion and bill it exactly', async () => {
     const { data, response } = await client.chat.completions

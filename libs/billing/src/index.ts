@@ -8,3 +8,4 @@ export { LedgerWriter, type CallRecordInput } from './ledger/ledger-writer.servi
 export { PriceBook, type CallCost } from './prices/price-book.service';
 export { normalizeOpenAiUsage, totalTokens, ZERO_USAGE, type NormalizedUsage } from './ledger/usage';
 export { priceTokens } from './prices/pricing';
+export { QuotaService, QuotaRejection, type Admission, type AllocationLimits, type QuotaRejectionKind } from './quota/quota.service';

@@ -21,6 +21,7 @@ export interface ModelRoute {
   slug: string;
   upstreamName: string;
   kind: ModelKind;
+  maxOutputTokens: number | null;
   createdAt: Date;
   provider: { id: string; name: string; type: ProviderType; baseUrl: string | null; settings: ProviderSettings; active: boolean };
   credentials: RouteCredential[];
@@ -78,6 +79,7 @@ export class RouteCatalog {
         slug: model.slug,
         upstreamName: model.upstreamName,
         kind: model.kind,
+        maxOutputTokens: model.maxOutputTokens,
         createdAt: model.createdAt,
         provider: {
           id: provider.id,

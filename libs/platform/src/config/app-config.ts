@@ -15,6 +15,8 @@ export interface AppConfig {
   invitationTtlHours: number;
   /** How long hot-path caches (keys, catalog, prices) serve an entry before re-reading it. */
   cacheTtlMs: number;
+  /** Output reserved against quotas when neither the request nor the model sets a cap. */
+  defaultMaxOutputTokens: number;
   upstream: { connectTimeoutMs: number; firstByteTimeoutMs: number; idleTimeoutMs: number };
   consoleDir: string | undefined;
   logLevel: ParsedEnv['LOG_LEVEL'];
@@ -66,6 +68,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     bootstrapAdmin: e.ALLOT_BOOTSTRAP_ADMIN,
     invitationTtlHours: e.ALLOT_INVITATION_TTL_HOURS,
     cacheTtlMs: e.ALLOT_CACHE_TTL_MS,
+    defaultMaxOutputTokens: e.ALLOT_DEFAULT_MAX_OUTPUT_TOKENS,
     upstream: {
       connectTimeoutMs: e.ALLOT_UPSTREAM_CONNECT_TIMEOUT_MS,
       firstByteTimeoutMs: e.ALLOT_UPSTREAM_FIRST_BYTE_TIMEOUT_MS,

@@ -82,5 +82,8 @@ export const GatewayErrors = {
   upstreamTimeout: () => new GatewayError(504, 'api_error', 'upstream_timeout', 'The provider did not answer in time.', 'upstream_timeout'),
   upstreamUnreachable: () =>
     new GatewayError(502, 'api_error', 'upstream_unreachable', 'The provider could not be reached.', 'upstream_error'),
+  rateLimited: (message: string, retryAfterSeconds: number) =>
+    new GatewayError(429, 'rate_limit_error', 'rate_limit_exceeded', message, 'rejected_rate_limit', { retryAfterSeconds }),
+  quotaExceeded: (message: string) => new GatewayError(429, 'insufficient_quota', 'insufficient_quota', message, 'rejected_quota'),
   unsupported: (message: string) => new GatewayError(400, 'invalid_request_error', 'unsupported', message, 'rejected_invalid'),
 };

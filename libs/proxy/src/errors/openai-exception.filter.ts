@@ -24,6 +24,8 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
     if (failure.extra.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(failure.extra.retryAfterSeconds));
     if (!res.headersSent) res.status(failure.status).json(openAiErrorBody(failure));
     const ctx = req.allot;
+    // Refused after its quota was reserved (e.g. no credential): give the reservation back.
+    void ctx?.admission?.settle(ZERO_USAGE, null);
     const requestId = String(res.getHeader('x-request-id') ?? randomUUID());
     this.ledger.record({
       requestId: ctx?.requestId ?? requestId,

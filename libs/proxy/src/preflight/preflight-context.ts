@@ -1,5 +1,7 @@
 import type { ResolvedKey, ScopedAllocation } from '@allot/allocations';
+import type { Admission } from '@allot/billing';
 import type { ModelRoute, RouteCredential } from '@allot/catalog';
+import type { CallEstimate } from './estimate';
 
 /** What the preflight pipeline establishes about a `/v1` call; filled step by step so rejections are attributed. */
 export interface PreflightContext {
@@ -10,11 +12,14 @@ export interface PreflightContext {
   key?: ResolvedKey;
   allocation?: ScopedAllocation;
   route?: ModelRoute;
+  estimate?: CallEstimate;
+  /** The call's hold on its quotas and limits; settled with the actual usage when the call ends. */
+  admission?: Admission;
   credential?: RouteCredential;
 }
 
 /** Complete after preflight passed. */
-export type AdmittedCall = Required<Omit<PreflightContext, 'requestedModel'>> & { requestedModel: string };
+export type AdmittedCall = Required<PreflightContext>;
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { isWellFormedApiKey, KeyResolver, type ScopedAllocation } from '@allot/allocations';
+import { QuotaRejection, QuotaService } from '@allot/billing';
 import { RouteCatalog } from '@allot/catalog';
+import { APP_CONFIG, type AppConfig } from '@allot/platform';
 import { GatewayErrors } from '../errors/gateway-error';
+import { estimateCall } from './estimate';
 import type { AdmittedCall, PreflightContext } from './preflight-context';
 
 /** Credentials are taken in turn so load spreads over a provider's keys. */
@@ -11,13 +14,15 @@ let roundRobin = 0;
 /**
  * P4, one pipeline for every `/v1` route: key → member active → allocation by model (exact slug or a unique bare
  * name) → allocation status → provider credential. Each step records what it learned on the context first, so a
- * rejection is attributed as far as it got. (Rate limits, quota reservation and access policy join here.)
+ * rejection is attributed as far as it got. Rate limits and quota reservation run before the credential is picked.
  */
 @Injectable()
 export class PreflightService {
   constructor(
     private readonly keys: KeyResolver,
     private readonly catalog: RouteCatalog,
+    private readonly quotas: QuotaService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async admit(req: Request, ctx: PreflightContext, options: { requiresModel: boolean }): Promise<PreflightContext> {
@@ -45,15 +50,31 @@ export class PreflightService {
     if (allocation.status !== 'active') throw GatewayErrors.allocationStatus(allocation.status, allocation.modelSlug);
 
     const route = await this.catalog.route(allocation.modelId);
-    if (!route || !route.provider.active || route.credentials.length === 0) throw GatewayErrors.providerUnavailable(allocation.modelSlug);
+    if (!route) throw GatewayErrors.providerUnavailable(allocation.modelSlug);
     ctx.route = route;
+    ctx.estimate = estimateCall(
+      body as Record<string, unknown>,
+      route.maxOutputTokens,
+      this.config.defaultMaxOutputTokens,
+      route.kind === 'chat',
+    );
+    try {
+      ctx.admission = await this.quotas.admit({ ...allocation, modelId: route.modelId }, ctx.estimate);
+    } catch (error) {
+      if (!(error instanceof QuotaRejection)) throw error;
+      throw error.kind === 'tokens' || error.kind === 'cost'
+        ? GatewayErrors.quotaExceeded(error.message)
+        : GatewayErrors.rateLimited(error.message, error.retryAfterSeconds ?? 1);
+    }
+    // (Access policy joins here.)
+    if (!route.provider.active || route.credentials.length === 0) throw GatewayErrors.providerUnavailable(allocation.modelSlug);
     ctx.credential = route.credentials[roundRobin++ % route.credentials.length];
     return ctx;
   }
 }
 
 export function isAdmitted(ctx: PreflightContext): ctx is AdmittedCall {
-  return !!(ctx.key && ctx.allocation && ctx.route && ctx.credential && ctx.requestedModel);
+  return !!(ctx.key && ctx.allocation && ctx.route && ctx.credential && ctx.requestedModel && ctx.estimate && ctx.admission);
 }
 
 function bearer(req: Request): string | undefined {

@@ -237,7 +237,12 @@ export class OpenAiRelay {
   }
 
   private async record(call: AdmittedCall, operation: OpenAiOperation, stream: boolean, req: Request, result: Outcome): Promise<void> {
+    // A call that reached the provider but ended before it reported usage is billed at least its input.
+    if (result.usage === ZERO_USAGE && result.firstByteMs !== null && result.outcome !== 'success') {
+      result.usage = { ...ZERO_USAGE, inputTokens: call.estimate.inputTokens };
+    }
     const { costMicros, priceVersionId } = await this.prices.cost(call.route.modelId, result.usage, call.startedAt);
+    await call.admission.settle(result.usage, costMicros);
     this.ledger.record({
       requestId: call.requestId,
       startedAt: call.startedAt,

@@ -1,0 +1,29 @@
+import { countTokens } from 'gpt-tokenizer'; // o200k_base, the default encoding
+
+/** Above this much prompt text a byte count replaces the tokenizer: exact counting would cost milliseconds of CPU. */
+const TOKENIZER_LIMIT_CHARS = 64 * 1024;
+
+export interface CallEstimate {
+  inputTokens: number;
+  maxOutputTokens: number;
+}
+
+/**
+ * The worst case a call can cost, reserved against quotas before it runs: the prompt counted with the o200k
+ * tokenizer (over-counting a little, since it counts the JSON around the text), or 1 token per 3 bytes for huge
+ * prompts, plus the output cap the client asked for, the model's own cap, or the configured default.
+ */
+export function estimateCall(
+  body: Record<string, unknown>,
+  modelMaxOutput: number | null,
+  defaultMaxOutput: number,
+  producesOutput: boolean,
+): CallEstimate {
+  const prompt = JSON.stringify(body.messages ?? body.input ?? body.prompt ?? '') + (body.tools ? JSON.stringify(body.tools) : '');
+  const inputTokens = prompt.length <= TOKENIZER_LIMIT_CHARS ? countTokens(prompt) : Math.ceil(Buffer.byteLength(prompt) / 3);
+  if (!producesOutput) return { inputTokens, maxOutputTokens: 0 };
+  const asked = [body.max_completion_tokens, body.max_tokens, body.max_output_tokens].find(
+    (v): v is number => typeof v === 'number' && v > 0,
+  );
+  return { inputTokens, maxOutputTokens: Math.floor(asked ?? modelMaxOutput ?? defaultMaxOutput) };
+}

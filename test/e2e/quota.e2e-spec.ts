@@ -1,0 +1,101 @@
+import OpenAI from 'openai';
+import { QuotaService } from '@allot/billing';
+import { estimateCall } from '../../libs/proxy/src/preflight/estimate';
+import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+
+const MESSAGES = [{ role: 'user' as const, content: 'Count to three.' }];
+const MAX_TOKENS = 100;
+/** What preflight reserves for each of these calls. */
+const RESERVATION = (() => {
+  const e = estimateCall({ messages: MESSAGES, max_tokens: MAX_TOKENS }, null, 8192, true);
+  return e.inputTokens + e.maxOutputTokens;
+})();
+
+const org = (fakeUrl: string) => `
+version: 1
+providers:
+  - name: openai
+    type: openai
+    baseUrl: ${fakeUrl}/v1
+    credentials: [{ label: main, apiKey: { env: FAKE_OPENAI_KEY } }]
+models:
+  - slug: openai/gpt-5.4-mini
+    prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "0.25", outputPer1M: "2" }]
+members:
+  - identifier: carol
+  - identifier: dave
+allocations:
+  - member: carol
+    model: openai/gpt-5.4-mini
+    quota: { tokensPerMonth: ${RESERVATION * 10 + RESERVATION - 1} }
+  - member: dave
+    model: openai/gpt-5.4-mini
+    limits: { rpm: 3, concurrency: 2 }
+keys:
+  - { member: carol, name: k, allocations: [openai/gpt-5.4-mini] }
+  - { member: dave, name: k, allocations: [openai/gpt-5.4-mini] }
+`;
+
+describe('quotas and limits', () => {
+  let h: GatewayHarness;
+
+  beforeAll(async () => {
+    h = await startGatewayHarness(org);
+  });
+  afterAll(() => h?.stop());
+
+  it('should admit exactly the reservations that fit when 50 calls race for room for 10', async () => {
+    const client = h.client(h.keys['carol/k']!);
+    h.fake.script(...Array.from({ length: 50 }, () => ({ delayMs: 300 })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        client.chat.completions
+          .create({ model: 'gpt-5.4-mini', messages: MESSAGES, max_tokens: MAX_TOKENS })
+          .withResponse()
+          .then((r) => ({ ok: true as const, requestId: r.response.headers.get('x-request-id') }))
+          .catch((e: unknown) => ({ ok: false as const, error: e as InstanceType<typeof OpenAI.APIError> })),
+      ),
+    );
+    const admitted = results.filter((r) => r.ok);
+    const refused = results.filter((r) => !r.ok);
+    expect(admitted).toHaveLength(10);
+    expect(refused).toHaveLength(40);
+    for (const r of refused) {
+      expect(r.error.status).toBe(429);
+      expect(r.error.code).toBe('insufficient_quota');
+      expect(r.error.message).toMatch(
+        /monthly token quota \(\d+ tokens\) does not leave room for this request; it resets at \d{4}-\d\d-01T/,
+      );
+    }
+
+    // Every call is in the ledger once; the counters equal the ledger exactly, and nothing is still reserved.
+    const ids = [...admitted.map((r) => r.requestId), ...refused.map((r) => r.error.requestID)];
+    expect(new Set(ids).size).toBe(50);
+    const rows = await Promise.all(ids.map((id) => h.ledger(id)));
+    expect(rows.filter((r) => r.outcome === 'success')).toHaveLength(10);
+    expect(rows.filter((r) => r.outcome === 'rejected_quota')).toHaveLength(40);
+    const allocationId = String(rows[0]!.allocation_id);
+    const sum = await h.pg.query(
+      `SELECT sum(total_tokens)::text AS tokens, count(*)::int AS n FROM call_records WHERE allocation_id = $1`,
+      [allocationId],
+    );
+    const counters = await h.server.app.get(QuotaService).counters(allocationId);
+    expect(counters!.reserved.tokens).toBe(0n);
+    expect(counters!.used.tokens).toBe(BigInt(sum.rows[0].tokens));
+    expect(Number(sum.rows[0].tokens)).toBeLessThanOrEqual(RESERVATION * 10);
+  });
+
+  it('should refuse the call over the per-minute request limit with Retry-After', async () => {
+    const client = h.client(h.keys['dave/k']!);
+    for (let i = 0; i < 3; i++) await client.chat.completions.create({ model: 'gpt-5.4-mini', messages: MESSAGES });
+    const error = (await client.chat.completions
+      .create({ model: 'gpt-5.4-mini', messages: MESSAGES })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.RateLimitError>;
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(error.code).toBe('rate_limit_exceeded');
+    const retryAfter = Number(error.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(await h.ledger(error.requestID)).toMatchObject({ outcome: 'rejected_rate_limit', status_code: 429 });
+  });
+});

@@ -1,0 +1,65 @@
+import OpenAI from 'openai';
+import { Client } from 'pg';
+import { LedgerWriter } from '@allot/billing';
+import { createLogger } from '@allot/platform';
+import { OrgConfigService } from '../../apps/gateway/src/org-config/org-config.service';
+import { startServer, type StartedServer } from '../../apps/gateway/src/server';
+import { OpenAiFake } from '../fakes/openai-fake';
+import { createTestDatabase, type TestDatabase } from './test-database';
+import { testConfig, testEnv } from './test-runtime';
+
+export const FAKE_PROVIDER_KEY = 'sk-fake-provider-secret-0123456789';
+export const FAKE_AZURE_KEY = 'azure-fake-provider-secret-abcdef';
+
+/** A gateway on a private database, an OpenAI fake as its provider, and an organization applied from YAML. */
+export interface GatewayHarness {
+  db: TestDatabase;
+  fake: OpenAiFake;
+  server: StartedServer;
+  pg: Client;
+  /** New keys by `member/name`. */
+  keys: Record<string, string>;
+  client(key: string): OpenAI;
+  /** The call's ledger row; the gateway writes it right after the response ends, so this waits briefly. */
+  ledger(requestId: string | null | undefined): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+export async function startGatewayHarness(
+  org: (fakeUrl: string) => string,
+  extraEnv: Record<string, string> = {},
+): Promise<GatewayHarness> {
+  const db = await createTestDatabase();
+  const fake = await new OpenAiFake().start();
+  const env = testEnv(db, { PORT: '0', HOST: '127.0.0.1', ALLOT_CACHE_TTL_MS: '200', ...extraEnv });
+  const server = await startServer(testConfig(env), createLogger('silent'));
+  const applied = await server.app
+    .get(OrgConfigService)
+    .apply('org.yaml', org(fake.url), { FAKE_OPENAI_KEY: FAKE_PROVIDER_KEY, FAKE_AZURE_KEY });
+  const pg = new Client({ connectionString: db.url });
+  await pg.connect();
+  return {
+    db,
+    fake,
+    server,
+    pg,
+    keys: Object.fromEntries(applied.createdKeys.map((k) => [`${k.member}/${k.name}`, k.plaintext])),
+    client: (key) => new OpenAI({ apiKey: key, baseURL: `${server.url}/v1`, maxRetries: 0 }),
+    ledger: async (requestId) => {
+      if (!requestId) throw new Error('the response carried no x-request-id');
+      for (let attempt = 0; attempt < 40; attempt++) {
+        await server.app.get(LedgerWriter).flush();
+        const rows = await pg.query(`SELECT * FROM call_records WHERE request_id = $1`, [requestId]);
+        if (rows.rows[0]) return rows.rows[0] as Record<string, unknown>;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`no ledger record for ${requestId}`);
+    },
+    stop: async () => {
+      await pg.end();
+      await server.stop();
+      await fake.stop();
+      await db.close();
+    },
+  };
+}
