@@ -11,3 +11,8 @@ const child = spawn(process.execPath, [join(GATEWAY_DIST, 'main.js')], {
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// npm does not pass SIGTERM on to its script's children: when whoever started us goes away, stop the gateway too.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) child.kill('SIGTERM');
+}, 500).unref();

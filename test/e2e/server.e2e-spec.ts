@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import request from 'supertest';
 import { Client } from 'pg';
+import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
 import { createLogger } from '@allot/platform';
+import { PreflightGuard, V1_ENDPOINT } from '@allot/proxy';
 import { startServer, type StartedServer } from '../../apps/gateway/src/server';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { testConfig, testEnv } from '../support/test-runtime';
@@ -115,5 +118,31 @@ describe('gateway server', () => {
     } finally {
       await again.stop();
     }
+  });
+
+  it('should run the preflight pipeline on every /v1 route (route inventory)', () => {
+    const routes: { path: string; guarded: boolean; declared: boolean }[] = [];
+    for (const module of server.app.get(ModulesContainer).values()) {
+      for (const wrapper of module.controllers.values()) {
+        const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
+        if (!controller) continue;
+        const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '').replace(/^\/|\/$/g, '');
+        const classGuards: unknown[] = Reflect.getMetadata(GUARDS_METADATA, controller) ?? [];
+        for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+          const handler = (controller.prototype as Record<string, unknown>)[name];
+          if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
+          const path = `/${[base, String(Reflect.getMetadata(PATH_METADATA, handler) ?? '').replace(/^\//, '')].filter(Boolean).join('/')}`;
+          const guards = [...classGuards, ...((Reflect.getMetadata(GUARDS_METADATA, handler) as unknown[]) ?? [])];
+          routes.push({
+            path,
+            guarded: guards.includes(PreflightGuard),
+            declared: Reflect.getMetadata(V1_ENDPOINT, handler) !== undefined,
+          });
+        }
+      }
+    }
+    const v1 = routes.filter((r) => r.path === '/v1' || r.path.startsWith('/v1/'));
+    expect(v1.map((r) => r.path).sort()).toEqual(['/v1/chat/completions', '/v1/embeddings', '/v1/models', '/v1/models/*id']);
+    expect(v1.filter((r) => !r.guarded || !r.declared)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
 export { ProxyModule } from './proxy.module';
 export { OpenAiExceptionFilter } from './errors/openai-exception.filter';
 export { GatewayError, GatewayErrors } from './errors/gateway-error';
-export { V1_ENDPOINT } from './preflight/preflight.guard';
+export { PreflightGuard, V1_ENDPOINT } from './preflight/preflight.guard';

@@ -60,10 +60,22 @@ export class KeyResolver {
     return this.resolveHash(hashApiKey(plaintext));
   }
 
-  /** The same lookup by stored hash (re-checks of open calls hold the hash, never the plaintext). */
-  async resolveHash(hash: string): Promise<ResolvedKey | null> {
+  /**
+   * The same lookup by stored hash (re-checks of open calls hold the hash, never the plaintext). A cached entry
+   * past its TTL is still served while a background read refreshes it, so the hot path never waits on the database
+   * for a key it has seen; `fresh` waits for that read instead (re-checks of open calls).
+   */
+  async resolveHash(hash: string, options: { fresh?: boolean } = {}): Promise<ResolvedKey | null> {
     const hit = this.cache.get(hash);
     if (hit && Date.now() - hit.at < this.config.cacheTtlMs) return hit.value;
+    if (hit && !options.fresh) {
+      void this.refresh(hash).catch(() => undefined); // the stale entry stays until a read succeeds
+      return hit.value;
+    }
+    return this.refresh(hash);
+  }
+
+  private async refresh(hash: string): Promise<ResolvedKey | null> {
     let pending = this.inflight.get(hash);
     if (!pending) {
       pending = this.load(hash).finally(() => this.inflight.delete(hash));

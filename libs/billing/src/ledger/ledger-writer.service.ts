@@ -1,7 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CallOutcome } from '@allot/contracts';
-import { CallRecordEntity } from './entities/call-record.entity';
 import { totalTokens, type NormalizedUsage } from './usage';
 
 /** What the proxy knows about a finished (or rejected) call. */
@@ -31,6 +30,44 @@ export interface CallRecordInput {
 }
 
 const BATCH_SIZE = 500;
+
+type Column = [name: string, type: string, read: (r: CallRecordInput) => unknown];
+/** The call_records columns the writer fills, their SQL types, and where each value comes from. */
+const COLUMNS: Column[] = [
+  ['request_id', 'varchar', (r) => r.requestId],
+  ['started_at', 'timestamptz', (r) => r.startedAt],
+  ['finished_at', 'timestamptz', (r) => r.finishedAt],
+  ['first_byte_ms', 'integer', (r) => r.firstByteMs],
+  ['duration_ms', 'integer', (r) => r.finishedAt.getTime() - r.startedAt.getTime()],
+  ['member_id', 'uuid', (r) => r.memberId ?? null],
+  ['allocation_id', 'uuid', (r) => r.allocationId ?? null],
+  ['key_id', 'uuid', (r) => r.keyId ?? null],
+  ['model_id', 'uuid', (r) => r.modelId ?? null],
+  ['requested_model', 'varchar', (r) => r.requestedModel?.slice(0, 200) ?? null],
+  ['provider_id', 'uuid', (r) => r.providerId ?? null],
+  ['credential_id', 'uuid', (r) => r.credentialId ?? null],
+  ['endpoint', 'varchar', (r) => r.endpoint.slice(0, 64)],
+  ['stream', 'boolean', (r) => r.stream],
+  ['status_code', 'smallint', (r) => r.statusCode],
+  ['outcome', 'varchar', (r) => r.outcome],
+  ['error_code', 'varchar', (r) => r.errorCode?.slice(0, 64) ?? null],
+  ['error_message', 'varchar', (r) => r.errorMessage?.slice(0, 1000) ?? null],
+  ['input_tokens', 'bigint', (r) => r.usage.inputTokens],
+  ['cached_input_tokens', 'bigint', (r) => r.usage.cachedInputTokens],
+  ['cache_write_tokens', 'bigint', (r) => r.usage.cacheWriteTokens],
+  ['output_tokens', 'bigint', (r) => r.usage.outputTokens],
+  ['reasoning_tokens', 'bigint', (r) => r.usage.reasoningTokens],
+  ['total_tokens', 'bigint', (r) => totalTokens(r.usage)],
+  ['cost_micros', 'numeric', (r) => r.costMicros],
+  ['price_version_id', 'uuid', (r) => r.priceVersionId],
+  ['client_ip', 'varchar', (r) => r.clientIp?.slice(0, 64) ?? null],
+  ['user_agent', 'varchar', (r) => r.userAgent?.slice(0, 500) ?? null],
+];
+
+const INSERT_SQL =
+  `INSERT INTO call_records (${COLUMNS.map(([name]) => name).join(', ')}) ` +
+  `SELECT * FROM unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) ` +
+  `ON CONFLICT (request_id) DO NOTHING`;
 const FLUSH_INTERVAL_MS = 200;
 
 /**
@@ -66,43 +103,16 @@ export class LedgerWriter implements OnApplicationShutdown {
   }
 
   private async insert(batch: CallRecordInput[]): Promise<void> {
-    const rows = batch.map((r) => ({
-      requestId: r.requestId,
-      startedAt: r.startedAt,
-      finishedAt: r.finishedAt,
-      firstByteMs: r.firstByteMs,
-      durationMs: r.finishedAt.getTime() - r.startedAt.getTime(),
-      memberId: r.memberId ?? null,
-      allocationId: r.allocationId ?? null,
-      keyId: r.keyId ?? null,
-      modelId: r.modelId ?? null,
-      requestedModel: r.requestedModel?.slice(0, 200) ?? null,
-      providerId: r.providerId ?? null,
-      credentialId: r.credentialId ?? null,
-      endpoint: r.endpoint,
-      stream: r.stream,
-      statusCode: r.statusCode,
-      outcome: r.outcome,
-      errorCode: r.errorCode?.slice(0, 64) ?? null,
-      errorMessage: r.errorMessage?.slice(0, 1000) ?? null,
-      inputTokens: r.usage.inputTokens,
-      cachedInputTokens: r.usage.cachedInputTokens,
-      cacheWriteTokens: r.usage.cacheWriteTokens,
-      outputTokens: r.usage.outputTokens,
-      reasoningTokens: r.usage.reasoningTokens,
-      totalTokens: totalTokens(r.usage),
-      costMicros: r.costMicros,
-      priceVersionId: r.priceVersionId,
-      clientIp: r.clientIp?.slice(0, 64) ?? null,
-      userAgent: r.userAgent?.slice(0, 500) ?? null,
-    }));
+    // One statement per batch with one array parameter per column: no per-row SQL text or parameter naming.
     try {
-      await this.dataSource.createQueryBuilder().insert().into(CallRecordEntity).values(rows).orIgnore().execute();
-    } catch (error) {
-      // The database is unavailable: keep the records for the next flush rather than lose billing data.
+      await this.dataSource.query(
+        INSERT_SQL,
+        COLUMNS.map(([, , read]) => batch.map(read)),
+      );
+    } catch {
+      // The database is unavailable: keep the records and try again shortly rather than lose billing data.
       this.queue.unshift(...batch);
       this.timer ??= setTimeout(() => void this.flush(), 1000);
-      throw error;
     }
   }
 }

@@ -37,8 +37,10 @@ export class PriceBook {
     return { costMicros: priceTokens(usage, inForce) ?? null, priceVersionId: inForce.id };
   }
 
+  /** Past the TTL the current copy keeps serving while a background read replaces it; only the first load is awaited. */
   private async fresh(): Promise<void> {
     if (Date.now() - this.loadedAt < this.config.cacheTtlMs) return;
+    const hadCopy = this.loadedAt > 0;
     this.loading ??= this.dataSource
       .getRepository(PriceVersionEntity)
       .find({ order: { effectiveFrom: 'ASC' } })
@@ -49,6 +51,10 @@ export class PriceBook {
         this.loadedAt = Date.now();
       })
       .finally(() => (this.loading = undefined));
+    if (hadCopy) {
+      this.loading.catch(() => undefined);
+      return;
+    }
     await this.loading;
   }
 }

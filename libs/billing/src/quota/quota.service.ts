@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '@allot/platform';
 import { totalTokens, type NormalizedUsage } from '../ledger/usage';
 import { PriceBook } from '../prices/price-book.service';
 import { MemoryCounterStore, type Amount, type CounterStore } from './counter-store';
-import { monthWindow } from './month-window';
+import { monthWindow, type MonthWindow } from './month-window';
 
 /** The limits of one allocation, as the hot path holds them. */
 export interface AllocationLimits {
@@ -55,6 +55,7 @@ export const microsToPico = (micros: string | null): bigint => {
 @Injectable()
 export class QuotaService {
   private readonly store: CounterStore = new MemoryCounterStore();
+  private month: MonthWindow | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -103,7 +104,7 @@ export class QuotaService {
       let reserved = ZERO;
       let monthKey: string | undefined;
       if (limits.quotaTokensMonthly !== null || limits.quotaCostMicrosMonthly !== null) {
-        const month = monthWindow(now, this.config.timeZone);
+        const month = this.monthOf(now);
         monthKey = `quota:${id}:${month.key}`;
         const worstCost = await this.prices.cost(
           limits.modelId,
@@ -154,7 +155,14 @@ export class QuotaService {
 
   /** This process's counters for an allocation's month, or undefined before its first call of the month. */
   counters(allocationId: string, at = new Date()): Promise<{ used: Amount; reserved: Amount } | undefined> {
-    return this.store.peek(`quota:${allocationId}:${monthWindow(at, this.config.timeZone).key}`);
+    return this.store.peek(`quota:${allocationId}:${this.monthOf(at).key}`);
+  }
+
+  /** Month boundaries take Intl work to compute; they change once a month. */
+  private monthOf(at: Date): MonthWindow {
+    const t = at.getTime();
+    if (!this.month || t < this.month.start.getTime() || t >= this.month.end.getTime()) this.month = monthWindow(at, this.config.timeZone);
+    return this.month;
   }
 
   /** The ledger's successful and partial usage of the month so far (a process's counters start from it). */

@@ -54,9 +54,14 @@ export class RouteCatalog {
     this.loadedAt = 0;
   }
 
+  /** Past the TTL the current copy keeps serving while a background read replaces it; only the first load is awaited. */
   private async fresh(): Promise<void> {
     if (Date.now() - this.loadedAt < this.config.cacheTtlMs) return;
     this.loading ??= this.load().finally(() => (this.loading = undefined));
+    if (this.routes.size > 0 && this.loadedAt > 0) {
+      this.loading.catch(() => undefined);
+      return;
+    }
     await this.loading;
   }
 

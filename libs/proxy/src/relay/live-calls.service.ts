@@ -64,7 +64,7 @@ export class LiveCalls implements OnApplicationShutdown {
       const byKey = new Map<string, Promise<ResolvedKey | null>>();
       for (const call of [...this.calls]) {
         let key = byKey.get(call.keyHash);
-        if (!key) byKey.set(call.keyHash, (key = this.keys.resolveHash(call.keyHash)));
+        if (!key) byKey.set(call.keyHash, (key = this.keys.resolveHash(call.keyHash, { fresh: true })));
         const problem = admissionProblem(await key, call.allocationId);
         if (problem) {
           this.calls.delete(call);
