@@ -54,7 +54,7 @@ describe('OpenAI wire through the gateway (official openai SDK)', () => {
   const ledger = (requestId: string | null | undefined) => h.ledger(requestId);
 
   beforeAll(async () => {
-    h = await startGatewayHarness(org);
+    h = await startGatewayHarness(org, { ALLOT_UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500', ALLOT_UPSTREAM_IDLE_TIMEOUT_MS: '1500' });
     ({ fake, server, pg } = h);
     memberKey = h.keys['alice/sdk']!;
     client = h.client(memberKey);
@@ -242,6 +242,36 @@ describe('OpenAI wire through the gateway (official openai SDK)', () => {
     const noModel = await client.chat.completions.create({ messages: [] } as never).catch((e: unknown) => e);
     expect(noModel).toBeInstanceOf(OpenAI.BadRequestError);
     expect((noModel as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('model');
+  });
+
+  it('should answer 504 when the provider never answers, and record a timeout', async () => {
+    fake.script({ hang: true });
+    const started = Date.now();
+    const error = (await client.chat.completions.create({ model: 'azure/gpt-5.4', messages: [] }).catch((e: unknown) => e)) as InstanceType<
+      typeof OpenAI.APIError
+    >;
+    expect(error.status).toBe(504);
+    expect(error.code).toBe('upstream_timeout');
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await ledger(error.requestID)).toMatchObject({ outcome: 'upstream_timeout', status_code: 504 });
+  });
+
+  it('should end a stream that goes silent with a timeout error event', async () => {
+    fake.script({ content: 'abcdefghij', chunkDelayMs: 2500 });
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: 'azure/gpt-5.4', messages: [{ role: 'user', content: 'slow' }], stream: true })
+      .withResponse();
+    const error = await (async () => {
+      for await (const chunk of stream) void chunk;
+    })().catch((e: unknown) => e);
+    expect(String((error as Error).message)).toMatch(/did not answer in time/);
+    expect(await ledger(response.headers.get('x-request-id'))).toMatchObject({ outcome: 'upstream_timeout', stream: true });
+  });
+
+  it('should not pass the provider’s own headers (such as openai-model) through', async () => {
+    const { response } = await client.chat.completions.create({ model: 'azure/gpt-5.4', messages: [] }).withResponse();
+    expect(response.headers.get('openai-model')).toBeNull();
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   /** Opens a slow stream, waits for its first content, runs `act`, and reports how the stream ended. */

@@ -18,7 +18,12 @@ providers:
     type: openai
     baseUrl: ${fakeUrl}/v1
     credentials: [{ label: main, apiKey: { env: FAKE_OPENAI_KEY } }]
+  - name: pool
+    type: openai
+    baseUrl: ${fakeUrl}/v1
+    credentials: [{ label: one, apiKey: { env: FAKE_OPENAI_KEY } }, { label: two, apiKey: { env: FAKE_AZURE_KEY } }]
 models:
+  - slug: pool/gpt-5.4-mini
   - slug: openai/gpt-5.4-mini
     prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "0.25", outputPer1M: "2" }]
 members:
@@ -31,9 +36,11 @@ allocations:
   - member: dave
     model: openai/gpt-5.4-mini
     limits: { rpm: 3, concurrency: 2 }
+  - member: dave
+    model: pool/gpt-5.4-mini
 keys:
   - { member: carol, name: k, allocations: [openai/gpt-5.4-mini] }
-  - { member: dave, name: k, allocations: [openai/gpt-5.4-mini] }
+  - { member: dave, name: k, allocations: [openai/gpt-5.4-mini, pool/gpt-5.4-mini] }
 `;
 
 describe('quotas and limits', () => {
@@ -56,6 +63,7 @@ describe('quotas and limits', () => {
           .catch((e: unknown) => ({ ok: false as const, error: e as InstanceType<typeof OpenAI.APIError> })),
       ),
     );
+    h.fake.clearScripts(); // the 40 refused calls never reached the provider
     const admitted = results.filter((r) => r.ok);
     const refused = results.filter((r) => !r.ok);
     expect(admitted).toHaveLength(10);
@@ -87,9 +95,9 @@ describe('quotas and limits', () => {
 
   it('should refuse the call over the per-minute request limit with Retry-After', async () => {
     const client = h.client(h.keys['dave/k']!);
-    for (let i = 0; i < 3; i++) await client.chat.completions.create({ model: 'gpt-5.4-mini', messages: MESSAGES });
+    for (let i = 0; i < 3; i++) await client.chat.completions.create({ model: 'openai/gpt-5.4-mini', messages: MESSAGES });
     const error = (await client.chat.completions
-      .create({ model: 'gpt-5.4-mini', messages: MESSAGES })
+      .create({ model: 'openai/gpt-5.4-mini', messages: MESSAGES })
       .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.RateLimitError>;
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect(error.code).toBe('rate_limit_exceeded');
@@ -97,5 +105,35 @@ describe('quotas and limits', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(await h.ledger(error.requestID)).toMatchObject({ outcome: 'rejected_rate_limit', status_code: 429 });
+  });
+
+  it('should retry a 5xx on the provider’s other credential before anything reaches the client, and record the call once', async () => {
+    const client = h.client(h.keys['dave/k']!);
+    h.fake.script({ status: 503 });
+    const before = h.fake.received.length;
+    const { data, response } = await client.chat.completions.create({ model: 'pool/gpt-5.4-mini', messages: MESSAGES }).withResponse();
+    expect(data.choices[0]!.message.content).toBe('Hello from the fake upstream!');
+    const attempts = h.fake.received.slice(before);
+    expect(attempts).toHaveLength(2);
+    expect(new Set(attempts.map((a) => a.headers.authorization)).size).toBe(2);
+    const record = await h.ledger(response.headers.get('x-request-id'));
+    expect(record.outcome).toBe('success');
+    const [answered] = (await h.pg.query(`SELECT label FROM provider_credentials WHERE id = $1`, [record.credential_id])).rows;
+    const second = attempts[1]!.headers.authorization === 'Bearer sk-fake-provider-secret-0123456789' ? 'one' : 'two';
+    expect(answered.label).toBe(second);
+    const count = await h.pg.query(`SELECT count(*)::int AS n FROM call_records WHERE request_id = $1`, [
+      response.headers.get('x-request-id'),
+    ]);
+    expect(count.rows[0].n).toBe(1);
+  });
+
+  it('should pass the last failure on when every credential fails', async () => {
+    const client = h.client(h.keys['dave/k']!);
+    h.fake.script({ status: 503 }, { status: 502 });
+    const error = (await client.chat.completions
+      .create({ model: 'pool/gpt-5.4-mini', messages: MESSAGES })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(error.status).toBe(502);
+    expect(await h.ledger(error.requestID)).toMatchObject({ outcome: 'upstream_error', status_code: 502 });
   });
 });

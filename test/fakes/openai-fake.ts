@@ -48,6 +48,11 @@ export class OpenAiFake {
     this.queue.push(...scripts);
   }
 
+  /** Drops scripts no request consumed. */
+  clearScripts(): void {
+    this.queue.length = 0;
+  }
+
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (s) => {
@@ -129,7 +134,7 @@ export class OpenAiFake {
       const message = script.toolCall
         ? { role: 'assistant', content: null, tool_calls: [{ id: toolId, type: 'function', function: script.toolCall }] }
         : { role: 'assistant', content };
-      res.writeHead(200, { 'content-type': 'application/json' });
+      res.writeHead(200, { 'content-type': 'application/json', 'openai-model': `${model}-2026-01-01`, 'openai-processing-ms': '12' });
       res.end(
         JSON.stringify({
           id,

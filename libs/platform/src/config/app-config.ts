@@ -17,7 +17,7 @@ export interface AppConfig {
   cacheTtlMs: number;
   /** Output reserved against quotas when neither the request nor the model sets a cap. */
   defaultMaxOutputTokens: number;
-  upstream: { connectTimeoutMs: number; firstByteTimeoutMs: number; idleTimeoutMs: number };
+  upstream: { connectTimeoutMs: number; firstByteTimeoutMs: number; idleTimeoutMs: number; retryOtherCredential: boolean };
   consoleDir: string | undefined;
   logLevel: ParsedEnv['LOG_LEVEL'];
 }
@@ -73,6 +73,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       connectTimeoutMs: e.ALLOT_UPSTREAM_CONNECT_TIMEOUT_MS,
       firstByteTimeoutMs: e.ALLOT_UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
       idleTimeoutMs: e.ALLOT_UPSTREAM_IDLE_TIMEOUT_MS,
+      retryOtherCredential: e.ALLOT_RETRY_OTHER_CREDENTIAL,
     },
     consoleDir: e.ALLOT_CONSOLE_DIR ? resolve(e.ALLOT_CONSOLE_DIR) : undefined,
     logLevel: e.LOG_LEVEL,

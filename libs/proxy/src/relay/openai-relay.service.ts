@@ -1,10 +1,11 @@
 import { once } from 'node:events';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { errors as undiciErrors, type Dispatcher } from 'undici';
 import { LedgerWriter, normalizeOpenAiUsage, PriceBook, ZERO_USAGE, type NormalizedUsage } from '@allot/billing';
 import type { CallOutcome } from '@allot/contracts';
-import { adapterFor, type OpenAiOperation } from '../adapters/provider-adapter';
+import { APP_CONFIG, type AppConfig } from '@allot/platform';
+import { adapterFor, type OpenAiOperation, type ProviderAdapter } from '../adapters/provider-adapter';
 import { GatewayError, GatewayErrors } from '../errors/gateway-error';
 import { openAiErrorBody, redactSecrets } from '../errors/openai-error-body';
 import type { AdmittedCall } from '../preflight/preflight-context';
@@ -42,6 +43,7 @@ export class OpenAiRelay {
     private readonly ledger: LedgerWriter,
     private readonly prices: PriceBook,
     private readonly live: LiveCalls,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async forward(call: AdmittedCall, operation: OpenAiOperation, req: Request, res: Response): Promise<void> {
@@ -49,8 +51,7 @@ export class OpenAiRelay {
     const stream = operation === 'chat' && body.stream === true;
     const options = body.stream_options && typeof body.stream_options === 'object' ? (body.stream_options as Record<string, unknown>) : {};
     const clientWantsUsage = stream && options.include_usage === true;
-    const target = adapterFor(call.route.provider.type).target(call.route, call.credential, operation);
-    body.model = target.bodyModel;
+    const adapter = adapterFor(call.route.provider.type);
     if (stream) body.stream_options = { ...options, include_usage: true };
 
     const abort = new AbortController();
@@ -67,7 +68,7 @@ export class OpenAiRelay {
     });
     let result: Outcome;
     try {
-      const upstream = await this.upstream.send(call.credential.id, target, JSON.stringify(body), abort.signal);
+      const upstream = await this.send(call, adapter, operation, body, state);
       const firstByteMs = Date.now() - call.startedAt.getTime();
       if (upstream.statusCode >= 400) result = await this.relayUpstreamError(call, upstream, res, firstByteMs);
       else if (stream) result = await this.relayStream(upstream, res, clientWantsUsage, firstByteMs, state);
@@ -78,6 +79,40 @@ export class OpenAiRelay {
       unregister();
     }
     await this.record(call, operation, stream, req, result);
+  }
+
+  /**
+   * Sends to the chosen credential; on a 429, a 5xx or a connection failure, tries the provider's other active
+   * credentials in turn (when enabled). Nothing has reached the client yet, so a retry is invisible to it and the
+   * call is still recorded once, with the credential that answered.
+   */
+  private async send(
+    call: AdmittedCall,
+    adapter: ProviderAdapter,
+    operation: OpenAiOperation,
+    body: Record<string, unknown>,
+    state: CallState,
+  ) {
+    const candidates = [call.credential, ...call.route.credentials.filter((c) => c.id !== call.credential.id)];
+    const attempts = this.config.upstream.retryOtherCredential ? candidates.length : 1;
+    for (let i = 0; ; i++) {
+      const credential = candidates[i]!;
+      call.credential = credential;
+      const target = adapter.target(call.route, credential, operation);
+      const last = i + 1 >= attempts;
+      try {
+        const upstream = await this.upstream.send(
+          credential.id,
+          target,
+          JSON.stringify({ ...body, model: target.bodyModel }),
+          state.signal,
+        );
+        if (last || state.signal.aborted || (upstream.statusCode !== 429 && upstream.statusCode < 500)) return upstream;
+        await upstream.body.dump();
+      } catch (error) {
+        if (last || state.signal.aborted || error instanceof GatewayError) throw error;
+      }
+    }
   }
 
   private async relayJson(upstream: Dispatcher.ResponseData, res: Response, firstByteMs: number): Promise<Outcome> {
