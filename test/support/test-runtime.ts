@@ -10,6 +10,8 @@ export function testEnv(db: TestDatabase, extra: Record<string, string> = {}): R
     DATABASE_POOL_SIZE: '4',
     ALLOT_ENCRYPTION_KEYS: Keyring.generateEntry('test1'),
     LOG_LEVEL: 'silent',
+    // CI's second pass runs the gateway with Redis too (change bus and shared counters).
+    ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
     ...extra,
   };
 }

@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { microsToUsd } from '@allot/contracts';
 import { APP_CONFIG, type AppConfig } from '@allot/platform';
 import { totalTokens, type NormalizedUsage } from '../ledger/usage';
 import { PriceBook } from '../prices/price-book.service';
 import { MemoryCounterStore, type Amount, type CounterStore } from './counter-store';
+import { RedisCounterStore } from './redis-counter-store';
 import { monthWindow, type MonthWindow } from './month-window';
 
 /** The limits of one allocation, as the hot path holds them. */
@@ -53,15 +54,22 @@ export const microsToPico = (micros: string | null): bigint => {
  * together overshoot a quota by at most the reservations already admitted.
  */
 @Injectable()
-export class QuotaService {
-  private readonly store: CounterStore = new MemoryCounterStore();
+export class QuotaService implements OnApplicationShutdown {
+  private readonly store: CounterStore;
   private month: MonthWindow | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly prices: PriceBook,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    // Several replicas share Redis counters so limits do not multiply; one process keeps them in memory.
+    this.store = config.redisUrl ? new RedisCounterStore(config.redisUrl) : new MemoryCounterStore();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.store instanceof RedisCounterStore) await this.store.close();
+  }
 
   async admit(limits: AllocationLimits, estimate: { inputTokens: number; maxOutputTokens: number }, now = new Date()): Promise<Admission> {
     const id = limits.allocationId;
