@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import type { Client } from 'pg';
+import type { Pool } from 'pg';
 import { AllocationAdminService, KeyResolver } from '@allot/allocations';
 import type { StartedServer } from '../../apps/gateway/src/server';
 import type { OpenAiFake } from '../fakes/openai-fake';
@@ -49,12 +49,16 @@ describe('OpenAI wire through the gateway (official openai SDK)', () => {
   let fake: OpenAiFake;
   let server: StartedServer;
   let client: OpenAI;
-  let pg: Client;
+  let pg: Pool;
   let memberKey: string;
   const ledger = (requestId: string | null | undefined) => h.ledger(requestId);
 
   beforeAll(async () => {
-    h = await startGatewayHarness(org, { ALLOT_UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500', ALLOT_UPSTREAM_IDLE_TIMEOUT_MS: '1500' });
+    h = await startGatewayHarness(org, {
+      ALLOT_UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500',
+      ALLOT_UPSTREAM_IDLE_TIMEOUT_MS: '1500',
+      ALLOT_BODY_LIMIT_MB: '2',
+    });
     ({ fake, server, pg } = h);
     memberKey = h.keys['alice/sdk']!;
     client = h.client(memberKey);
@@ -272,6 +276,32 @@ describe('OpenAI wire through the gateway (official openai SDK)', () => {
     const { response } = await client.chat.completions.create({ model: 'azure/gpt-5.4', messages: [] }).withResponse();
     expect(response.headers.get('openai-model')).toBeNull();
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('should refuse bad input in the OpenAI shape without calling the provider', async () => {
+    const before = fake.received.length;
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      fetch(`${server.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${memberKey}`, 'content-type': 'application/json', ...headers },
+        body,
+      });
+    const oversize = await post(
+      JSON.stringify({ model: 'gpt-5.4-mini', messages: [{ role: 'user', content: 'x'.repeat(3 * 1024 * 1024) }] }),
+    );
+    expect(oversize.status).toBe(413);
+    expect(((await oversize.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
+    const wrongType = await post(JSON.stringify({ model: 42, messages: [] }));
+    expect(wrongType.status).toBe(400);
+    expect(await wrongType.json()).toMatchObject({ error: { param: 'model', code: 'invalid_request' } });
+    const notObject = await post('[1,2,3]');
+    expect(notObject.status).toBe(400);
+    const injected = await post(JSON.stringify({ model: 'gpt\r\nx-injected: yes', messages: [] }));
+    expect(injected.status).toBe(404);
+    expect(injected.headers.get('x-injected')).toBeNull();
+    const noBearer = await post(JSON.stringify({ model: 'gpt-5.4-mini', messages: [] }), { authorization: 'Basic Zm9vOmJhcg==' });
+    expect(noBearer.status).toBe(401);
+    expect(fake.received.length).toBe(before);
   });
 
   /** Opens a slow stream, waits for its first content, runs `act`, and reports how the stream ended. */

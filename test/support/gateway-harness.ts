@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { Client } from 'pg';
+import { Pool } from 'pg';
 import { LedgerWriter } from '@allot/billing';
 import { createLogger } from '@allot/platform';
 import { OrgConfigService } from '../../apps/gateway/src/org-config/org-config.service';
@@ -16,7 +16,7 @@ export interface GatewayHarness {
   db: TestDatabase;
   fake: OpenAiFake;
   server: StartedServer;
-  pg: Client;
+  pg: Pool;
   /** New keys by `member/name`. */
   keys: Record<string, string>;
   client(key: string): OpenAI;
@@ -36,8 +36,7 @@ export async function startGatewayHarness(
   const applied = await server.app
     .get(OrgConfigService)
     .apply('org.yaml', org(fake.url), { FAKE_OPENAI_KEY: FAKE_PROVIDER_KEY, FAKE_AZURE_KEY });
-  const pg = new Client({ connectionString: db.url });
-  await pg.connect();
+  const pg = new Pool({ connectionString: db.url, max: 4 });
   return {
     db,
     fake,
