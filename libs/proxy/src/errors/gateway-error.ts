@@ -85,5 +85,14 @@ export const GatewayErrors = {
   rateLimited: (message: string, retryAfterSeconds: number) =>
     new GatewayError(429, 'rate_limit_error', 'rate_limit_exceeded', message, 'rejected_rate_limit', { retryAfterSeconds }),
   quotaExceeded: (message: string) => new GatewayError(429, 'insufficient_quota', 'insufficient_quota', message, 'rejected_quota'),
+  bodyTooLarge: () =>
+    new GatewayError(
+      413,
+      'invalid_request_error',
+      'request_too_large',
+      'The request body is larger than the configured limit.',
+      'rejected_invalid',
+    ),
+  unknownEndpoint: () => new GatewayError(404, 'not_found_error', 'unknown_url', 'Unknown endpoint.', 'rejected_invalid'),
   unsupported: (message: string) => new GatewayError(400, 'invalid_request_error', 'unsupported', message, 'rejected_invalid'),
 };

@@ -57,26 +57,12 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
     if (error instanceof GatewayError) return error;
     if (error instanceof HttpException) {
       const status = error.getStatus();
-      if (status === 404) return new GatewayError(404, 'not_found_error', 'unknown_url', 'Unknown endpoint.', 'rejected_invalid');
-      if (status === 413)
-        return new GatewayError(
-          413,
-          'invalid_request_error',
-          'request_too_large',
-          'The request body is larger than the configured limit.',
-          'rejected_invalid',
-        );
+      if (status === 404) return GatewayErrors.unknownEndpoint();
+      if (status === 413) return GatewayErrors.bodyTooLarge();
       return GatewayErrors.invalidBody(status === 400 ? 'The request body is not valid JSON.' : error.message);
     }
     const status = (error as { status?: unknown } | null)?.status;
-    if (status === 413)
-      return new GatewayError(
-        413,
-        'invalid_request_error',
-        'request_too_large',
-        'The request body is larger than the configured limit.',
-        'rejected_invalid',
-      );
+    if (status === 413) return GatewayErrors.bodyTooLarge();
     if (typeof status === 'number' && status >= 400 && status < 500)
       return GatewayErrors.invalidBody('The request body is not valid JSON.');
     this.logger.error({ err: error, requestId: res.getHeader('x-request-id') }, 'unhandled error on /v1');
