@@ -25,7 +25,7 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
     if (!res.headersSent) res.status(failure.status).json(openAiErrorBody(failure));
     const ctx = req.allot;
     // Refused after its quota was reserved (e.g. no credential): give the reservation back.
-    void ctx?.admission?.settle(ZERO_USAGE, null);
+    ctx?.admission?.settle(ZERO_USAGE, null).catch(() => undefined);
     const requestId = String(res.getHeader('x-request-id') ?? randomUUID());
     this.ledger.record({
       requestId: ctx?.requestId ?? requestId,

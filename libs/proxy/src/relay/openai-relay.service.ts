@@ -277,7 +277,6 @@ export class OpenAiRelay {
       result.usage = { ...ZERO_USAGE, inputTokens: call.estimate.inputTokens };
     }
     const { costMicros, priceVersionId } = await this.prices.cost(call.route.modelId, result.usage, call.startedAt);
-    await call.admission.settle(result.usage, costMicros);
     this.ledger.record({
       requestId: call.requestId,
       startedAt: call.startedAt,
@@ -302,5 +301,7 @@ export class OpenAiRelay {
       clientIp: req.ip ?? null,
       userAgent: req.headers['user-agent'] ?? null,
     });
+    // The ledger record is written first: a counter store that fails (Redis down) must not lose the call.
+    await call.admission.settle(result.usage, costMicros).catch(() => undefined);
   }
 }
