@@ -22,7 +22,13 @@ providers:
     baseUrl: ${fakeUrl}
     apiVersion: "2024-10-21"
     credentials: [{ label: main, apiKey: { env: FAKE_AZURE_KEY }, deployments: { gpt-5.4: contoso-gpt54 } }]
+  - name: azure-v1
+    type: azure-openai
+    baseUrl: ${fakeUrl}/openai/v1
+    apiVersion: v1
+    credentials: [{ label: main, apiKey: { env: FAKE_AZURE_KEY }, deployments: { gpt-5.4: contoso-gpt54-v1 } }]
 models:
+  - slug: azure-v1/gpt-5.4
   - slug: openai/gpt-5.4-mini
     prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "0.25", cachedInputPer1M: "0.025", outputPer1M: "2" }]
   - slug: openai/text-embedding-3-small
@@ -38,7 +44,11 @@ allocations:
   - { member: alice, model: openai/text-embedding-3-small }
   - { member: alice, model: azure/gpt-5.4 }
   - { member: alice, model: openai/gpt-unpriced }
+  - { member: alice, model: azure-v1/gpt-5.4 }
 keys:
+  - member: alice
+    name: v1
+    allocations: [azure-v1/gpt-5.4]
   - member: alice
     name: sdk
     allocations: [openai/gpt-5.4-mini, openai/text-embedding-3-small, azure/gpt-5.4]
@@ -175,6 +185,16 @@ describe('OpenAI wire through the gateway (official openai SDK)', () => {
     expect(sent.path).toBe('/openai/deployments/contoso-gpt54/chat/completions?api-version=2024-10-21');
     expect(sent.headers['api-key']).toBe(AZURE_KEY);
     expect(sent.headers.authorization).toBeUndefined();
+  });
+
+  it('should call Azure’s /openai/v1 surface with the deployment as the model', async () => {
+    const v1 = h.client(h.keys['alice/v1']!);
+    const result = await v1.chat.completions.create({ model: 'gpt-5.4', messages: [{ role: 'user', content: 'hi' }] });
+    expect(result.choices[0]!.message.content).toBe('Hello from the fake upstream!');
+    const sent = fake.received.at(-1)!;
+    expect(sent.path).toBe('/openai/v1/chat/completions');
+    expect(sent.body.model).toBe('contoso-gpt54-v1');
+    expect(sent.headers['api-key']).toBe(AZURE_KEY);
   });
 
   it('should refuse a model outside the key’s scope, listing the models it may call', async () => {
