@@ -71,7 +71,12 @@ export class QuotaService implements OnApplicationShutdown {
     if (this.store instanceof RedisCounterStore) await this.store.close();
   }
 
-  async admit(limits: AllocationLimits, estimate: { inputTokens: number; maxOutputTokens: number }, now = new Date()): Promise<Admission> {
+  /** `estimate` is called only when a tpm limit or a quota needs it: counting prompt tokens is not free. */
+  async admit(
+    limits: AllocationLimits,
+    estimateCall: () => { inputTokens: number; maxOutputTokens: number },
+    now = new Date(),
+  ): Promise<Admission> {
     const id = limits.allocationId;
     const held: (() => Promise<void>)[] = [];
     const undo = async () => {
@@ -98,6 +103,8 @@ export class QuotaService implements OnApplicationShutdown {
           );
         held.push(() => this.store.adjustWindow(`rpm:${id}`, -1, MINUTE));
       }
+      const needsEstimate = limits.tpmLimit !== null || limits.quotaTokensMonthly !== null || limits.quotaCostMicrosMonthly !== null;
+      const estimate = needsEstimate ? estimateCall() : { inputTokens: 0, maxOutputTokens: 0 };
       const estimatedTokens = estimate.inputTokens + estimate.maxOutputTokens;
       if (limits.tpmLimit !== null) {
         const tpm = await this.store.addToWindow(`tpm:${id}`, estimatedTokens, limits.tpmLimit, MINUTE);

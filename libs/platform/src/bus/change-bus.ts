@@ -30,17 +30,14 @@ export class ChangeBus {
   private readonly local = new EventEmitter();
   private started = false;
 
-  constructor(
-    private readonly transport: Transport,
-    readonly kind: 'postgres' | 'redis' | 'local',
-  ) {
+  constructor(private readonly transport: Transport) {
     this.local.setMaxListeners(100);
   }
 
   static create(options: { databaseUrl: string; embedded: boolean; redisUrl: string | undefined; logger: Logger }): ChangeBus {
-    if (options.redisUrl) return new ChangeBus(new RedisTransport(options.redisUrl, options.logger), 'redis');
-    if (!options.embedded) return new ChangeBus(new PostgresTransport(options.databaseUrl, options.logger), 'postgres');
-    return new ChangeBus(new LocalTransport(), 'local');
+    if (options.redisUrl) return new ChangeBus(new RedisTransport(options.redisUrl, options.logger));
+    if (!options.embedded) return new ChangeBus(new PostgresTransport(options.databaseUrl, options.logger));
+    return new ChangeBus(new LocalTransport());
   }
 
   async start(): Promise<void> {

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, NotFoundException, Param, Post, Req, Res, Us
 import type { Request, Response } from 'express';
 import { RouteCatalog } from '@allot/catalog';
 import { PreflightGuard, V1Endpoint } from '../preflight/preflight.guard';
+import type { AdmittedCall } from '../preflight/preflight-context';
 import { isAdmitted } from '../preflight/preflight.service';
 import { OpenAiRelay } from '../relay/openai-relay.service';
 
@@ -10,6 +11,12 @@ interface ModelObject {
   object: 'model';
   created: number;
   owned_by: string;
+}
+
+/** The call the preflight guard admitted (the guard runs before every handler here). */
+function admitted(req: Request): AdmittedCall {
+  if (!req.allot || !isAdmitted(req.allot)) throw new Error('internal: preflight did not admit the call');
+  return req.allot;
 }
 
 /** The OpenAI wire: chat completions, embeddings, models. Every route passes the preflight guard. */
@@ -24,17 +31,15 @@ export class OpenAiController {
   @Post('chat/completions')
   @HttpCode(200)
   @V1Endpoint({ name: 'chat.completions', requiresModel: true })
-  async chat(@Req() req: Request, @Res() res: Response): Promise<void> {
-    if (!isAdmitted(req.allot!)) throw new Error('internal: preflight did not admit the call');
-    await this.relay.forward(req.allot, 'chat', req, res);
+  chat(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.relay.forward(admitted(req), 'chat', req, res);
   }
 
   @Post('embeddings')
   @HttpCode(200)
   @V1Endpoint({ name: 'embeddings', requiresModel: true })
-  async embeddings(@Req() req: Request, @Res() res: Response): Promise<void> {
-    if (!isAdmitted(req.allot!)) throw new Error('internal: preflight did not admit the call');
-    await this.relay.forward(req.allot, 'embeddings', req, res);
+  embeddings(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.relay.forward(admitted(req), 'embeddings', req, res);
   }
 
   /** The key's active models, by full slug. */

@@ -12,7 +12,8 @@ export interface PreflightContext {
   key?: ResolvedKey;
   allocation?: ScopedAllocation;
   route?: ModelRoute;
-  estimate?: CallEstimate;
+  /** The worst case of the call, computed on first use (quotas, tpm, billing a cut call) and then kept. */
+  estimate?: () => CallEstimate;
   /** The call's hold on its quotas and limits; settled with the actual usage when the call ends. */
   admission?: Admission;
   credential?: RouteCredential;

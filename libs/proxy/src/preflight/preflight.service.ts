@@ -5,7 +5,7 @@ import { QuotaRejection, QuotaService } from '@allot/billing';
 import { RouteCatalog } from '@allot/catalog';
 import { APP_CONFIG, type AppConfig } from '@allot/platform';
 import { GatewayErrors } from '../errors/gateway-error';
-import { estimateCall } from './estimate';
+import { estimateCall, type CallEstimate } from './estimate';
 import type { AdmittedCall, PreflightContext } from './preflight-context';
 
 /** Credentials are taken in turn so load spreads over a provider's keys. */
@@ -52,12 +52,14 @@ export class PreflightService {
     const route = await this.catalog.route(allocation.modelId);
     if (!route) throw GatewayErrors.providerUnavailable(allocation.modelSlug);
     ctx.route = route;
-    ctx.estimate = estimateCall(
-      body as Record<string, unknown>,
-      route.maxOutputTokens,
-      this.config.defaultMaxOutputTokens,
-      route.kind === 'chat',
-    );
+    let estimate: CallEstimate | undefined;
+    ctx.estimate = () =>
+      (estimate ??= estimateCall(
+        body as Record<string, unknown>,
+        route.maxOutputTokens,
+        this.config.defaultMaxOutputTokens,
+        route.kind === 'chat',
+      ));
     try {
       ctx.admission = await this.quotas.admit({ ...allocation, modelId: route.modelId }, ctx.estimate);
     } catch (error) {

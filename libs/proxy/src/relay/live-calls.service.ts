@@ -42,10 +42,6 @@ export class LiveCalls implements OnApplicationShutdown {
     this.timer.unref();
   }
 
-  get size(): number {
-    return this.calls.size;
-  }
-
   /** Tracks a call until the returned function is called. */
   register(call: AdmittedCall, terminate: (error: GatewayError) => void): () => void {
     const live: LiveCall = { keyHash: call.key.keyHash, allocationId: call.allocation.allocationId, terminate };

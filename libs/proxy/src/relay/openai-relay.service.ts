@@ -12,6 +12,7 @@ import type { AdmittedCall } from '../preflight/preflight-context';
 import { UpstreamClient } from '../upstream/upstream-client.service';
 import { LiveCalls } from './live-calls.service';
 import { eventData, SseSplitter } from './sse-splitter';
+import { scanUsage, withoutUsageField } from './usage-scan';
 
 /** What happened to the call while it was being relayed. */
 interface CallState {
@@ -117,12 +118,8 @@ export class OpenAiRelay {
 
   private async relayJson(upstream: Dispatcher.ResponseData, res: Response, firstByteMs: number): Promise<Outcome> {
     const bytes = Buffer.from(await upstream.body.arrayBuffer());
-    let usage: NormalizedUsage | undefined;
-    try {
-      usage = normalizeOpenAiUsage((JSON.parse(bytes.toString('utf8')) as { usage?: unknown }).usage);
-    } catch {
-      // Not JSON: relayed as it came; the call is recorded without usage.
-    }
+    // Relayed as it came; only the usage object is read from it.
+    const usage = normalizeOpenAiUsage(scanUsage(bytes.toString('utf8')));
     res.status(upstream.statusCode).setHeader('content-type', String(upstream.headers['content-type'] ?? 'application/json'));
     res.end(bytes);
     return { statusCode: upstream.statusCode, outcome: 'success', usage: usage ?? ZERO_USAGE, firstByteMs };
@@ -152,19 +149,12 @@ export class OpenAiRelay {
           const data = eventData(event);
           if (data === '[DONE]') done = true;
           let out: string | undefined = `${event}\n\n`;
-          if (data && data.includes('"usage"')) {
-            const parsed = JSON.parse(data) as Record<string, unknown>;
-            const found = normalizeOpenAiUsage(parsed.usage);
-            if (found) usage = found;
-            if (!clientWantsUsage) {
-              // Only the gateway asked for usage: drop the usage-only chunk, and the field elsewhere.
-              const choices = parsed.choices;
-              if (found && Array.isArray(choices) && choices.length === 0) out = undefined;
-              else {
-                delete parsed.usage;
-                out = `data: ${JSON.stringify(parsed)}\n\n`;
-              }
-            }
+          // Most chunks carry only `"usage":null`; the one with a usage object is parsed, once per stream.
+          const found = data && data.includes('"usage":{') ? normalizeOpenAiUsage(scanUsage(data)) : undefined;
+          if (found) usage = found;
+          if (!clientWantsUsage && data && data.includes('"usage"')) {
+            // Only the gateway asked for usage: drop the usage-only chunk, and the field elsewhere.
+            out = found && /"choices":\[\]/.test(data) ? undefined : `data: ${withoutUsageField(data)}\n\n`;
           }
           if (out) await write(out);
         }
@@ -274,7 +264,7 @@ export class OpenAiRelay {
   private async record(call: AdmittedCall, operation: OpenAiOperation, stream: boolean, req: Request, result: Outcome): Promise<void> {
     // A call that reached the provider but ended before it reported usage is billed at least its input.
     if (result.usage === ZERO_USAGE && result.firstByteMs !== null && result.outcome !== 'success') {
-      result.usage = { ...ZERO_USAGE, inputTokens: call.estimate.inputTokens };
+      result.usage = { ...ZERO_USAGE, inputTokens: call.estimate().inputTokens };
     }
     const { costMicros, priceVersionId } = await this.prices.cost(call.route.modelId, result.usage, call.startedAt);
     this.ledger.record({
