@@ -1,2 +1,1 @@
-// The policy lib arrives with its issue; nothing is exported yet.
-export {};
+export { decideModelAccess, type AccessDecision, type ModelAccessPolicy } from './access/model-access';

@@ -23,6 +23,8 @@ export interface ResolvedKey {
   keyHash: string;
   memberId: string;
   memberStatus: MemberStatus;
+  /** The owner's tag names, for model access policy. */
+  memberTags: string[];
   revokedAt: Date | null;
   expiresAt: Date | null;
   scope: ScopedAllocation[];
@@ -95,6 +97,8 @@ export class KeyResolver {
   private async load(hash: string): Promise<ResolvedKey | null> {
     const rows = await this.dataSource.query<Record<string, unknown>[]>(
       `SELECT k.id AS key_id, k.member_id, m.status AS member_status, k.revoked_at, k.expires_at,
+              ARRAY(SELECT t.name FROM member_tags mt JOIN tags t ON t.id = mt.tag_id
+                     WHERE mt.member_id = m.id ORDER BY t.name) AS member_tags,
               a.id AS allocation_id, a.name, a.status, a.model_id, mo.slug AS model_slug,
               a.quota_tokens_monthly, a.quota_cost_micros_monthly, a.rpm_limit, a.tpm_limit, a.max_concurrency
          FROM api_keys k
@@ -113,6 +117,7 @@ export class KeyResolver {
       keyHash: hash,
       memberId: String(first.member_id),
       memberStatus: first.member_status as MemberStatus,
+      memberTags: (first.member_tags as string[] | null) ?? [],
       revokedAt: (first.revoked_at as Date | null) ?? null,
       expiresAt: (first.expires_at as Date | null) ?? null,
       scope: rows

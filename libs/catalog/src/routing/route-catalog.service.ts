@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ModelKind, ProviderType } from '@allot/contracts';
+import type { AccessMode, ModelKind, ProviderType } from '@allot/contracts';
 import { APP_CONFIG, ChangeBus, KeyringService, type AppConfig } from '@allot/platform';
 import { ModelEntity } from '../models/entities/model.entity';
 import { ProviderCredentialEntity, type CredentialSettings } from '../providers/entities/provider-credential.entity';
@@ -23,6 +23,8 @@ export interface ModelRoute {
   kind: ModelKind;
   maxOutputTokens: number | null;
   createdAt: Date;
+  /** Tag policy (C3); the policy lib decides with it. */
+  access: { mode: AccessMode; allowTags: string[]; denyTags: string[] };
   provider: { id: string; name: string; type: ProviderType; baseUrl: string | null; settings: ProviderSettings; active: boolean };
   credentials: RouteCredential[];
 }
@@ -86,6 +88,7 @@ export class RouteCatalog {
         kind: model.kind,
         maxOutputTokens: model.maxOutputTokens,
         createdAt: model.createdAt,
+        access: { mode: model.defaultAccess, allowTags: model.allowedTags, denyTags: model.deniedTags },
         provider: {
           id: provider.id,
           name: provider.name,

@@ -71,6 +71,16 @@ export const GatewayErrors = {
       }[status],
       'rejected_status',
     ),
+  /** The member-facing message names no tag: who may call what is the admin's business (their diagnosis shows why). */
+  modelForbidden: (model: string) =>
+    new GatewayError(
+      403,
+      'permission_error',
+      'model_forbidden',
+      `Access to ${model} is not allowed for your account by your organization's policy; ask an admin.`,
+      'rejected_policy',
+      { param: 'model' },
+    ),
   providerUnavailable: (model: string) =>
     new GatewayError(
       503,

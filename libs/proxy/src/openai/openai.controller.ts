@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, NotFoundException, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { RouteCatalog } from '@allot/catalog';
+import { decideModelAccess } from '@allot/policy';
 import { PreflightGuard, V1Endpoint } from '../preflight/preflight.guard';
 import type { AdmittedCall } from '../preflight/preflight-context';
 import { isAdmitted } from '../preflight/preflight.service';
@@ -42,7 +43,7 @@ export class OpenAiController {
     return this.relay.forward(admitted(req), 'embeddings', req, res);
   }
 
-  /** The key's active models, by full slug. */
+  /** The models the key can call now: active allocations, allowed by policy, with a provider credential (C3). */
   @Get('models')
   @V1Endpoint({ name: 'models', requiresModel: false })
   async list(@Req() req: Request): Promise<{ object: 'list'; data: ModelObject[] }> {
@@ -63,7 +64,8 @@ export class OpenAiController {
     const out: ModelObject[] = [];
     for (const allocation of key.scope.filter((a) => a.status === 'active')) {
       const route = await this.catalog.route(allocation.modelId);
-      if (!route) continue;
+      if (!route || !route.provider.active || route.credentials.length === 0) continue;
+      if (!decideModelAccess(route.access, key.memberTags).allowed) continue;
       out.push({ id: route.slug, object: 'model', created: Math.floor(route.createdAt.getTime() / 1000), owned_by: route.provider.name });
     }
     return out.sort((a, b) => a.id.localeCompare(b.id));

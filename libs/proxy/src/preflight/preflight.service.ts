@@ -4,6 +4,7 @@ import { isWellFormedApiKey, KeyResolver, type ScopedAllocation } from '@allot/a
 import { QuotaRejection, QuotaService } from '@allot/billing';
 import { RouteCatalog } from '@allot/catalog';
 import { APP_CONFIG, type AppConfig } from '@allot/platform';
+import { decideModelAccess } from '@allot/policy';
 import { GatewayErrors } from '../errors/gateway-error';
 import { estimateCall, type CallEstimate } from './estimate';
 import type { AdmittedCall, PreflightContext } from './preflight-context';
@@ -13,8 +14,10 @@ let roundRobin = 0;
 
 /**
  * P4, one pipeline for every `/v1` route: key → member active → allocation by model (exact slug or a unique bare
- * name) → allocation status → provider credential. Each step records what it learned on the context first, so a
- * rejection is attributed as far as it got. Rate limits and quota reservation run before the credential is picked.
+ * name) → allocation status → access policy → rate limits and quota reservation → provider credential. Each step
+ * records what it learned on the context first, so a rejection is attributed as far as it got. The policy check
+ * runs before the reservation (PRODUCT.md lists it after) so that a forbidden call never counts against the
+ * allocation's rate limits or holds its quota, even briefly.
  */
 @Injectable()
 export class PreflightService {
@@ -52,6 +55,7 @@ export class PreflightService {
     const route = await this.catalog.route(allocation.modelId);
     if (!route) throw GatewayErrors.providerUnavailable(allocation.modelSlug);
     ctx.route = route;
+    if (!decideModelAccess(route.access, key.memberTags).allowed) throw GatewayErrors.modelForbidden(allocation.modelSlug);
     let estimate: CallEstimate | undefined;
     ctx.estimate = () =>
       (estimate ??= estimateCall(
@@ -68,7 +72,6 @@ export class PreflightService {
         ? GatewayErrors.quotaExceeded(error.message)
         : GatewayErrors.rateLimited(error.message, error.retryAfterSeconds ?? 1);
     }
-    // (Access policy joins here.)
     if (!route.provider.active || route.credentials.length === 0) throw GatewayErrors.providerUnavailable(allocation.modelSlug);
     ctx.credential = route.credentials[roundRobin++ % route.credentials.length];
     return ctx;
