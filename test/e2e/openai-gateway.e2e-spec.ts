@@ -361,6 +361,71 @@ describe('OpenAI wire through the gateway (official openai SDK)', () => {
     await client.chat.completions.create({ model: 'openai/gpt-5.4-mini', messages: [] });
   });
 
+  it('should drop a parameter the model refuses, retry once, bill once, and remember it for the next call', async () => {
+    fake.clearScripts();
+    const refusal = {
+      error: {
+        message: "Unsupported value: 'temperature' does not support 0.2 with this model. Only the default (1) value is supported.",
+        type: 'invalid_request_error',
+        param: 'temperature',
+        code: 'unsupported_value',
+      },
+    };
+    fake.script({ status: 400, errorBody: refusal });
+    const before = fake.received.length;
+    const { data, response } = await client.chat.completions
+      .create({ model: 'azure/gpt-5.4', messages: [{ role: 'user', content: 'refused knob' }], temperature: 0.2, max_tokens: 50 })
+      .withResponse();
+    expect(data.choices[0]!.message.content).toBe('Hello from the fake upstream!');
+    // gpt-5.4 is a reasoning family: max_tokens is renamed before sending (known rule); temperature after the 400.
+    expect(response.headers.get('x-allot-adjusted-params')).toBe('max_tokens, temperature');
+    const sent = fake.received.slice(before);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]!.body).toMatchObject({ temperature: 0.2, max_completion_tokens: 50 });
+    expect(sent[0]!.body).not.toHaveProperty('max_tokens');
+    expect(sent[1]!.body).not.toHaveProperty('temperature');
+    expect(sent[1]!.body).toMatchObject({ max_completion_tokens: 50 });
+    const record = await ledger(response.headers.get('x-request-id'));
+    expect(record).toMatchObject({ outcome: 'success', status_code: 200 });
+    expect(Number(record.output_tokens)).toBe(data.usage!.completion_tokens);
+    const records = await pg.query(`SELECT count(*)::int AS n FROM call_records WHERE request_id = $1`, [record.request_id]);
+    expect(records.rows[0].n).toBe(1);
+
+    // Learned: the next call (a stream) goes out without it, in one request.
+    const again = await client.chat.completions
+      .create({ model: 'azure/gpt-5.4', messages: [{ role: 'user', content: 'again' }], temperature: 0.7, stream: true })
+      .withResponse();
+    let text = '';
+    for await (const chunk of again.data) text += chunk.choices[0]?.delta?.content ?? '';
+    expect(text).toBe('Hello from the fake upstream!');
+    expect(again.response.headers.get('x-allot-adjusted-params')).toBe('temperature');
+    expect(fake.received.length).toBe(before + 3);
+    expect(fake.received.at(-1)!.body).not.toHaveProperty('temperature');
+  });
+
+  it('should pass a refusal of a parameter that changes meaning through, after one request', async () => {
+    fake.clearScripts();
+    fake.script({
+      status: 400,
+      errorBody: {
+        error: { message: "Unsupported value: 'n' must be 1.", type: 'invalid_request_error', param: 'n', code: 'unsupported_value' },
+      },
+    });
+    const before = fake.received.length;
+    const failure = await client.chat.completions
+      .create({ model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'two answers' }], n: 2 })
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(OpenAI.BadRequestError);
+    const error = failure as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(error.status).toBe(400);
+    expect(error.param).toBe('n');
+    expect(error.code).toBe('unsupported_value');
+    expect(fake.received.length).toBe(before + 1);
+    expect(fake.received.at(-1)!.body).toMatchObject({ n: 2 });
+    const record = await ledger(error.headers?.get('x-request-id'));
+    expect(record).toMatchObject({ outcome: 'client_error', status_code: 400, error_code: 'unsupported_value' });
+  });
+
   it('should abort the upstream request when the client goes away mid-stream, and record it once', async () => {
     const abortedBefore = fake.aborted;
     fake.script({ content: 'y'.repeat(500), chunkDelayMs: 50 });

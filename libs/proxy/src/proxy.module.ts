@@ -7,11 +7,12 @@ import { PreflightGuard } from './preflight/preflight.guard';
 import { PreflightService } from './preflight/preflight.service';
 import { LiveCalls } from './relay/live-calls.service';
 import { OpenAiRelay } from './relay/openai-relay.service';
+import { ParameterRules } from './relay/parameter-compat';
 import { UpstreamClient } from './upstream/upstream-client.service';
 
 @Module({
   imports: [AllocationsModule, CatalogModule, BillingModule],
   controllers: [OpenAiController],
-  providers: [PreflightService, PreflightGuard, UpstreamClient, OpenAiRelay, LiveCalls],
+  providers: [PreflightService, PreflightGuard, UpstreamClient, OpenAiRelay, LiveCalls, ParameterRules],
 })
 export class ProxyModule {}

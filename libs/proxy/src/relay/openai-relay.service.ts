@@ -11,6 +11,7 @@ import { openAiErrorBody, redactSecrets } from '../errors/openai-error-body';
 import type { AdmittedCall } from '../preflight/preflight-context';
 import { UpstreamClient } from '../upstream/upstream-client.service';
 import { LiveCalls } from './live-calls.service';
+import { adjustParameters, isAdjustable, ParameterRules, refusedParameter } from './parameter-compat';
 import { eventData, SseSplitter } from './sse-splitter';
 import { scanUsage, withoutUsageField } from './usage-scan';
 
@@ -20,6 +21,12 @@ interface CallState {
   /** Set when the call was ended because its key or allocation may no longer run. */
   terminatedWith?: GatewayError;
   signal: AbortSignal;
+}
+
+/** The provider's answer; an error body already read (to look for a refused parameter) comes with it. */
+interface UpstreamAnswer {
+  upstream: Dispatcher.ResponseData;
+  errorText?: string;
 }
 
 interface Outcome {
@@ -44,6 +51,7 @@ export class OpenAiRelay {
     private readonly ledger: LedgerWriter,
     private readonly prices: PriceBook,
     private readonly live: LiveCalls,
+    private readonly parameterRules: ParameterRules,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -54,6 +62,7 @@ export class OpenAiRelay {
     const clientWantsUsage = stream && options.include_usage === true;
     const adapter = adapterFor(call.route.provider.type);
     if (stream) body.stream_options = { ...options, include_usage: true };
+    const adjusted = operation === 'chat' ? adjustParameters(body, this.parameterRules.for(call.route)) : [];
 
     const abort = new AbortController();
     const state: CallState = { clientGone: false, signal: abort.signal };
@@ -69,9 +78,11 @@ export class OpenAiRelay {
     });
     let result: Outcome;
     try {
-      const upstream = await this.send(call, adapter, operation, body, state);
+      const answer = await this.send(call, adapter, operation, body, state, adjusted);
+      const upstream = answer.upstream;
       const firstByteMs = Date.now() - call.startedAt.getTime();
-      if (upstream.statusCode >= 400) result = await this.relayUpstreamError(call, upstream, res, firstByteMs);
+      if (adjusted.length > 0) res.setHeader('x-allot-adjusted-params', adjusted.join(', '));
+      if (upstream.statusCode >= 400) result = await this.relayUpstreamError(call, answer, res, firstByteMs);
       else if (stream) result = await this.relayStream(upstream, res, clientWantsUsage, firstByteMs, state);
       else result = await this.relayJson(upstream, res, firstByteMs);
     } catch (error) {
@@ -85,7 +96,8 @@ export class OpenAiRelay {
   /**
    * Sends to the chosen credential; on a 429, a 5xx or a connection failure, tries the provider's other active
    * credentials in turn (when enabled). Nothing has reached the client yet, so a retry is invisible to it and the
-   * call is still recorded once, with the credential that answered.
+   * call is still recorded once, with the credential that answered. A chat call refused for one adjustable
+   * parameter is sent once more without it (see parameter-compat.ts); `adjusted` collects what was changed.
    */
   private async send(
     call: AdmittedCall,
@@ -93,7 +105,9 @@ export class OpenAiRelay {
     operation: OpenAiOperation,
     body: Record<string, unknown>,
     state: CallState,
-  ) {
+    adjusted: string[],
+  ): Promise<UpstreamAnswer> {
+    let parameterRetried = false;
     const candidates = [call.credential, ...call.route.credentials.filter((c) => c.id !== call.credential.id)];
     const attempts = this.config.upstream.retryOtherCredential ? candidates.length : 1;
     for (let i = 0; ; i++) {
@@ -108,7 +122,18 @@ export class OpenAiRelay {
           JSON.stringify({ ...body, model: target.bodyModel }),
           state.signal,
         );
-        if (last || state.signal.aborted || (upstream.statusCode !== 429 && upstream.statusCode < 500)) return upstream;
+        if (upstream.statusCode === 400 && operation === 'chat' && !parameterRetried) {
+          const errorText = await upstream.body.text();
+          const param = refusedParameter(upstream.statusCode, errorText);
+          const changed = param && isAdjustable(param) ? adjustParameters(body, [param]) : [];
+          if (changed.length === 0 || state.signal.aborted) return { upstream, errorText };
+          this.parameterRules.learn(call.route.modelId, param!);
+          adjusted.push(...changed);
+          parameterRetried = true;
+          i--; // the same credential again, with the corrected body
+          continue;
+        }
+        if (last || state.signal.aborted || (upstream.statusCode !== 429 && upstream.statusCode < 500)) return { upstream };
         await upstream.body.dump();
       } catch (error) {
         if (last || state.signal.aborted || error instanceof GatewayError) throw error;
@@ -200,13 +225,9 @@ export class OpenAiRelay {
     }
   }
 
-  private async relayUpstreamError(
-    call: AdmittedCall,
-    upstream: Dispatcher.ResponseData,
-    res: Response,
-    firstByteMs: number,
-  ): Promise<Outcome> {
-    const text = await upstream.body.text();
+  private async relayUpstreamError(call: AdmittedCall, answer: UpstreamAnswer, res: Response, firstByteMs: number): Promise<Outcome> {
+    const upstream = answer.upstream;
+    const text = answer.errorText ?? (await upstream.body.text());
     let parsed: { error?: { message?: unknown; type?: unknown; param?: unknown; code?: unknown } } | undefined;
     try {
       parsed = JSON.parse(text) as typeof parsed;
