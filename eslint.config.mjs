@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.angular/**', 'coverage/**', 'data/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.angular/**', 'coverage/**', 'data/**', 'test/.output/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

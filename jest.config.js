@@ -21,7 +21,11 @@ const base = { testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, moduleN
 module.exports = {
   testTimeout: 60_000,
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/gateway/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/gateway/**/*.spec.ts', '<rootDir>/test/support/**/*.spec.ts'],
+    },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.integration-spec.ts'] },
     {
       ...base,

@@ -47,16 +47,29 @@ const procMem = (pid) => {
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 };
 
-async function load(url, { concurrency, stream, key, pid }) {
-  const body = JSON.stringify({
-    model: 'bench/model',
-    messages: [{ role: 'user', content: 'Benchmark prompt of modest size.' }],
-    max_tokens: 64,
-    stream,
-  });
+/** The two wires measured: chat completions and the Responses API, each JSON and stream. */
+const WIRES = {
+  chat: {
+    path: '/v1/chat/completions',
+    body: (stream) =>
+      JSON.stringify({
+        model: 'bench/model',
+        messages: [{ role: 'user', content: 'Benchmark prompt of modest size.' }],
+        max_tokens: 64,
+        stream,
+      }),
+  },
+  responses: {
+    path: '/v1/responses',
+    body: (stream) => JSON.stringify({ model: 'bench/model', input: 'Benchmark prompt of modest size.', max_output_tokens: 64, stream }),
+  },
+};
+
+async function load(url, { wire = 'chat', concurrency, stream, key, pid }) {
+  const body = WIRES[wire].body(stream);
   const headers = { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) };
   const run = (duration) =>
-    autocannon({ url: `${url}/v1/chat/completions`, method: 'POST', body, headers, connections: concurrency, duration });
+    autocannon({ url: `${url}${WIRES[wire].path}`, method: 'POST', body, headers, connections: concurrency, duration });
   await run(1); // warm-up
   const cpuBefore = pid ? procStat(pid) : 0;
   const result = await run(DURATION);
@@ -167,6 +180,8 @@ async function main() {
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      // The fake upstream listens on loopback, which the gateway refuses to connect to unless allowed.
+      ALLOT_UPSTREAM_ALLOWED_NETWORKS: '127.0.0.0/8,::1/128',
       BENCH_UPSTREAM_KEY: 'sk-bench',
       NODE_ENV: 'production',
     };
@@ -205,11 +220,13 @@ keys: [{ member: bench, name: bench, allocations: [bench/model] }]
       { name: 'allot gateway', url: `http://127.0.0.1:${gateway.port}`, pid: gateway.child.pid, key },
     ];
     const rows = [];
-    for (const stream of [false, true]) {
-      for (const concurrency of CONCURRENCY) {
-        const results = {};
-        for (const t of targets) results[t.name] = await load(t.url, { concurrency, stream, key: t.key, pid: t.pid });
-        rows.push({ mode: stream ? 'stream' : 'json', concurrency, results });
+    for (const wire of Object.keys(WIRES)) {
+      for (const stream of [false, true]) {
+        for (const concurrency of CONCURRENCY) {
+          const results = {};
+          for (const t of targets) results[t.name] = await load(t.url, { wire, concurrency, stream, key: t.key, pid: t.pid });
+          rows.push({ mode: `${wire === 'chat' ? '' : 'resp-'}${stream ? 'stream' : 'json'}`, concurrency, results });
+        }
       }
     }
     const rssAfterFirst = procMem(gateway.child.pid).rssMb;
@@ -218,13 +235,13 @@ keys: [{ member: bench, name: bench, allocations: [bench/model] }]
 
     console.log(`\nAllot benchmark — ${DURATION}s per run, gateway and floor pinned to core 0, upstream + load generator on core 1`);
     console.log(`database: ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded'}\n`);
-    console.log('mode    conc  target            req/s    p50 ms  p99 ms  errors  CPU ms/req  vs floor  added p50 ms');
+    console.log('mode         conc  target            req/s    p50 ms  p99 ms  errors  CPU ms/req  vs floor  added p50 ms');
     for (const row of rows) {
       const direct = row.results.direct;
       const floorR = row.results['node:http floor'];
       for (const [name, r] of Object.entries(row.results)) {
         console.log(
-          `${row.mode.padEnd(7)} ${String(row.concurrency).padStart(4)}  ${name.padEnd(16)} ${fmt(r.rps).padStart(7)} ${fmt(r.p50, 2).padStart(8)} ${fmt(r.p99, 2).padStart(7)} ${String(r.errors).padStart(7)} ${fmt(r.cpuPerRequest, 3).padStart(11)} ${name === 'direct' ? '' : fmt(r.rps / floorR.rps, 2).padStart(9)} ${name === 'direct' ? '' : fmt(r.p50 - direct.p50, 2).padStart(13)}`,
+          `${row.mode.padEnd(12)} ${String(row.concurrency).padStart(4)}  ${name.padEnd(16)} ${fmt(r.rps).padStart(7)} ${fmt(r.p50, 2).padStart(8)} ${fmt(r.p99, 2).padStart(7)} ${String(r.errors).padStart(7)} ${fmt(r.cpuPerRequest, 3).padStart(11)} ${name === 'direct' ? '' : fmt(r.rps / floorR.rps, 2).padStart(9)} ${name === 'direct' ? '' : fmt(r.p50 - direct.p50, 2).padStart(13)}`,
         );
       }
     }

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { Keyring } from '@allot/platform';
 import { OpenAiFake } from '../fakes/openai-fake';
+import { KEYRING_ENTRIES, PROVIDER_KEYS } from '../support/canary-secrets';
 import { runCliProcess, startGatewayProcess, type GatewayProcess } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -26,11 +26,11 @@ onPostgres('revocation across processes (PostgreSQL)', () => {
     fake = await new OpenAiFake().start();
     env = {
       DATABASE_URL: db.url,
-      ALLOT_ENCRYPTION_KEYS: Keyring.generateEntry('x1'),
-      LOG_LEVEL: 'warn',
+      ALLOT_ENCRYPTION_KEYS: KEYRING_ENTRIES.x1,
       PORT: '0',
       HOST: '127.0.0.1',
-      FAKE_KEY: 'sk-fake-cross-process',
+      ALLOT_UPSTREAM_ALLOWED_NETWORKS: '127.0.0.0/8,::1/128',
+      FAKE_KEY: PROVIDER_KEYS.crossProcess,
     };
     const file = join(mkdtempSync(join(tmpdir(), 'allot-xp-')), 'org.yaml');
     writeFileSync(
@@ -79,7 +79,7 @@ keys: [{ member: bob, name: laptop, allocations: [openai/gpt-5.4-mini] }]
     expect(endedAt - cliDoneAt).toBeLessThan(1000);
     const next = await client.chat.completions.create({ model: 'gpt-5.4-mini', messages: [] }).catch((e: unknown) => e);
     expect((next as InstanceType<typeof OpenAI.PermissionDeniedError>).code).toBe('allocation_paused');
-    expect(gateway.output()).not.toContain('sk-fake-cross-process');
+    expect(gateway.output()).not.toContain(PROVIDER_KEYS.crossProcess);
     expect(gateway.output()).not.toContain(memberKey);
   });
 });

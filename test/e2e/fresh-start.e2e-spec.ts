@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { FIXTURE_PROVIDER_ENV } from '../support/canary-secrets';
 import { runCliProcess, startGatewayProcess } from '../support/processes';
 
 const FIXTURE = join(__dirname, '../fixtures/org.yaml');
-const SECRETS = { TEST_AZURE_KEY: 'canary-azure-9f8e7d', TEST_AZURE_KEY_2: 'canary-azure-6c5b4a', TEST_OPENAI_KEY: 'canary-openai-3a2b1c' };
+const SECRETS = FIXTURE_PROVIDER_ENV;
 
 /**
  * What `npm start` does on a fresh machine: no DATABASE_URL, no REDIS_URL, an empty data folder. The gateway
@@ -14,7 +15,10 @@ const SECRETS = { TEST_AZURE_KEY: 'canary-azure-9f8e7d', TEST_AZURE_KEY_2: 'cana
  */
 describe('fresh start on the embedded database', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'allot-fresh-'));
-  const env = { ALLOT_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+  // The gateway logs at trace level (the processes helper's default); the CLI at the default level, so its stderr
+  // is exactly what a user sees.
+  const env = { ALLOT_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' };
+  const cliEnv = { ...env, ...SECRETS, LOG_LEVEL: 'info' };
   const outputs: string[] = [];
 
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -35,7 +39,7 @@ describe('fresh start on the embedded database', () => {
       firstKey = readFileSync(join(dataDir, 'encryption.keys'), 'utf8');
 
       // The CLI joins the running embedded engine instead of opening its files a second time.
-      const applied = await runCliProcess({ ...env, ...SECRETS }, ['apply', '-f', FIXTURE]);
+      const applied = await runCliProcess(cliEnv, ['apply', '-f', FIXTURE]);
       expect(applied.stderr).toBe('');
       expect(applied.code).toBe(0);
       expect(applied.stdout).toContain('22 change(s) applied.');
@@ -51,7 +55,7 @@ describe('fresh start on the embedded database', () => {
       expect(second.output()).not.toMatch(/Generated an encryption key/);
       expect(second.output()).not.toMatch(/migrations applied/);
       expect(readFileSync(join(dataDir, 'encryption.keys'), 'utf8')).toBe(firstKey!);
-      const again = await runCliProcess({ ...env, ...SECRETS }, ['apply', '-f', FIXTURE]);
+      const again = await runCliProcess(cliEnv, ['apply', '-f', FIXTURE]);
       expect(again.stdout.trim()).toBe('No changes: the stored organization already matches the file.');
       outputs.push(again.stdout, again.stderr);
     } finally {

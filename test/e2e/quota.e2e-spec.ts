@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { QuotaService } from '@allot/billing';
 import { estimateCall } from '../../libs/proxy/src/preflight/estimate';
-import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+import { FAKE_PROVIDER_KEY, startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
 
 const MESSAGES = [{ role: 'user' as const, content: 'Count to three.' }];
 const MAX_TOKENS = 100;
@@ -119,7 +119,7 @@ describe('quotas and limits', () => {
     const record = await h.ledger(response.headers.get('x-request-id'));
     expect(record.outcome).toBe('success');
     const [answered] = (await h.pg.query(`SELECT label FROM provider_credentials WHERE id = $1`, [record.credential_id])).rows;
-    const second = attempts[1]!.headers.authorization === 'Bearer sk-fake-provider-secret-0123456789' ? 'one' : 'two';
+    const second = attempts[1]!.headers.authorization === `Bearer ${FAKE_PROVIDER_KEY}` ? 'one' : 'two';
     expect(answered.label).toBe(second);
     const count = await h.pg.query(`SELECT count(*)::int AS n FROM call_records WHERE request_id = $1`, [
       response.headers.get('x-request-id'),

@@ -3,10 +3,10 @@ import request from 'supertest';
 import { Client } from 'pg';
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
-import { createLogger } from '@allot/platform';
 import { PreflightGuard, V1_ENDPOINT } from '@allot/proxy';
 import { startServer, type StartedServer } from '../../apps/gateway/src/server';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { testLogger } from '../support/test-output';
 import { testConfig, testEnv } from '../support/test-runtime';
 
 describe('gateway server', () => {
@@ -22,7 +22,7 @@ describe('gateway server', () => {
       ALLOT_CONSOLE_DIR: join(__dirname, '../fixtures/console'),
       ALLOT_BODY_LIMIT_MB: '1',
     });
-    server = await startServer(testConfig(env), createLogger('silent'));
+    server = await startServer(testConfig(env), testLogger('gateway'));
   });
   afterAll(async () => {
     await server?.stop();
@@ -104,7 +104,7 @@ describe('gateway server', () => {
   });
 
   it('should issue a new first-admin link on the next start while no admin can sign in, without a second admin', async () => {
-    const again = await startServer(testConfig(env), createLogger('silent'));
+    const again = await startServer(testConfig(env), testLogger('gateway'));
     try {
       expect(again.firstAdminLink).toBeDefined();
       expect(again.firstAdminLink).not.toBe(server.firstAdminLink);
@@ -142,7 +142,13 @@ describe('gateway server', () => {
       }
     }
     const v1 = routes.filter((r) => r.path === '/v1' || r.path.startsWith('/v1/'));
-    expect(v1.map((r) => r.path).sort()).toEqual(['/v1/chat/completions', '/v1/embeddings', '/v1/models', '/v1/models/*id']);
+    expect(v1.map((r) => r.path).sort()).toEqual([
+      '/v1/chat/completions',
+      '/v1/embeddings',
+      '/v1/models',
+      '/v1/models/*id',
+      '/v1/responses',
+    ]);
     expect(v1.filter((r) => !r.guarded || !r.declared)).toEqual([]);
   });
 });

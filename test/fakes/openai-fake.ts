@@ -1,30 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerResponses, type ResponsesScript } from './responses-wire';
 
 /**
  * A fake OpenAI / Azure OpenAI server written from the public API reference: chat completions (JSON and SSE with a
  * role chunk, content or tool-call argument deltas, a finish chunk, a usage chunk when `include_usage`, `[DONE]`),
- * embeddings, OpenAI-shaped error bodies, and per-request fault scripting.
+ * embeddings, the Responses API (responses-wire.ts), OpenAI-shaped error bodies, and per-request fault scripting.
  */
-export interface FakeScript {
+export interface FakeScript extends ResponsesScript {
   status?: number;
   /** Error body for status ≥ 400 (default: an OpenAI error object). */
   errorBody?: unknown;
   retryAfter?: string;
   /** Delay before the response headers. */
   delayMs?: number;
-  /** Delay between stream events. */
-  chunkDelayMs?: number;
-  /** Destroy the connection after this many stream events. */
-  cutAfterEvents?: number;
   /** Never answer. */
   hang?: boolean;
-  /** Text content of the answer (split into deltas of up to 5 characters). */
-  content?: string;
-  /** Answer with this tool call instead of text. */
-  toolCall?: { name: string; arguments: string };
-  cachedTokens?: number;
-  reasoningTokens?: number;
 }
 
 export interface ReceivedRequest {
@@ -32,6 +23,8 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: Record<string, unknown>;
+  /** The body exactly as it arrived, to check byte-identical forwarding. */
+  raw: string;
 }
 
 export class OpenAiFake {
@@ -72,8 +65,9 @@ export class OpenAiFake {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-    this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const body = JSON.parse(raw || '{}') as Record<string, unknown>;
+    this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, raw });
     res.on('close', () => {
       if (!res.writableFinished) this.aborted++;
     });
@@ -94,6 +88,7 @@ export class OpenAiFake {
     const path = (req.url ?? '').split('?')[0]!;
     if (path.endsWith('/embeddings')) return this.embeddings(body, res);
     if (path.endsWith('/chat/completions')) return this.chat(body, script, res);
+    if (path.endsWith('/responses')) return answerResponses(body, script, res);
     res
       .writeHead(404, { 'content-type': 'application/json' })
       .end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error', param: null, code: null } }));

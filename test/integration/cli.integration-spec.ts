@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { hashApiKey, isWellFormedApiKey } from '@allot/allocations';
+import { FIXTURE_PROVIDER_ENV } from '../support/canary-secrets';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { cli, testEnv } from '../support/test-runtime';
 
 const FIXTURE = join(__dirname, '../fixtures/org.yaml');
-const SECRETS = { TEST_AZURE_KEY: 'cli-azure-a', TEST_AZURE_KEY_2: 'cli-azure-b', TEST_OPENAI_KEY: 'cli-openai-c' };
+const SECRETS = FIXTURE_PROVIDER_ENV;
 
 describe('cli', () => {
   let db: TestDatabase;

@@ -1,17 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Keyring, KeyringError, KeyringService } from '@allot/platform';
+import { KeyringError, KeyringService } from '@allot/platform';
 import { OrgConfigService } from '../../apps/gateway/src/org-config/org-config.service';
+import { FIXTURE_PROVIDER_ENV, KEYRING_ENTRIES } from '../support/canary-secrets';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { cli, openTestRuntime, testEnv } from '../support/test-runtime';
 
 const fixture = readFileSync(join(__dirname, '../fixtures/org.yaml'), 'utf8');
-const SECRETS = { TEST_AZURE_KEY: 'azure-secret-a', TEST_AZURE_KEY_2: 'azure-secret-b', TEST_OPENAI_KEY: 'sk-openai-c' };
+const SECRETS = FIXTURE_PROVIDER_ENV;
 
 describe('keyring against stored data', () => {
   let db: TestDatabase;
-  const keyA = Keyring.generateEntry('a');
-  const keyB = Keyring.generateEntry('b');
+  const keyA = KEYRING_ENTRIES.a;
+  const keyB = KEYRING_ENTRIES.b;
   const envWith = (keys: string) => testEnv(db, { ALLOT_ENCRYPTION_KEYS: keys });
 
   const startupError = async (keys: string) => {
@@ -35,7 +36,7 @@ describe('keyring against stored data', () => {
   afterAll(() => db?.close());
 
   it('should fail fast when a key id is configured with different key material', async () => {
-    const error = await startupError(Keyring.generateEntry('a'));
+    const error = await startupError(KEYRING_ENTRIES.aOther);
     expect(error).toBeInstanceOf(KeyringError);
     expect((error as KeyringError).code).toBe('decrypt_failed');
     expect((error as Error).message).toMatch(/key "a" .* is not the key that encrypted the stored data/);

@@ -5,16 +5,13 @@ import { hashApiKey, isWellFormedApiKey } from '@allot/allocations';
 import { KeyringService } from '@allot/platform';
 import { OrgConfigService } from '../../apps/gateway/src/org-config/org-config.service';
 import { OrgConfigInvalid } from '../../apps/gateway/src/org-config/yaml-source';
+import { FIXTURE_PROVIDER_ENV, PROVIDER_KEYS } from '../support/canary-secrets';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { openTestRuntime, testEnv } from '../support/test-runtime';
 
 const FIXTURE = join(__dirname, '../fixtures/org.yaml');
 const fixture = readFileSync(FIXTURE, 'utf8');
-const SECRETS = {
-  TEST_AZURE_KEY: 'azure-secret-aaaa-1111',
-  TEST_AZURE_KEY_2: 'azure-secret-bbbb-2222',
-  TEST_OPENAI_KEY: 'sk-openai-secret-3333',
-};
+const SECRETS = FIXTURE_PROVIDER_ENV;
 
 describe(OrgConfigService.name, () => {
   let db: TestDatabase;
@@ -148,11 +145,11 @@ describe(OrgConfigService.name, () => {
   });
 
   it('should rotate a provider key when its variable holds a new value', async () => {
-    const result = await service.apply('org.yaml', fixture, { ...env, TEST_OPENAI_KEY: 'sk-openai-rotated-4444' });
+    const result = await service.apply('org.yaml', fixture, { ...env, TEST_OPENAI_KEY: PROVIDER_KEYS.rotatedOpenai });
     expect(result.changes).toContain('~ credential openai/main: apiKey');
     const [row] = await ds.query(`SELECT id, secret_ciphertext FROM provider_credentials WHERE label = 'main'`);
     expect(runtime.app.get(KeyringService).decryptSecret(row.secret_ciphertext, `provider_credentials:${row.id}`)).toBe(
-      'sk-openai-rotated-4444',
+      PROVIDER_KEYS.rotatedOpenai,
     );
     await service.apply('org.yaml', fixture, env);
   });

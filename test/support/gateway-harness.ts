@@ -1,15 +1,16 @@
 import OpenAI from 'openai';
 import { Pool } from 'pg';
 import { LedgerWriter } from '@allot/billing';
-import { createLogger } from '@allot/platform';
 import { OrgConfigService } from '../../apps/gateway/src/org-config/org-config.service';
 import { startServer, type StartedServer } from '../../apps/gateway/src/server';
 import { OpenAiFake } from '../fakes/openai-fake';
+import { PROVIDER_KEYS } from './canary-secrets';
 import { createTestDatabase, type TestDatabase } from './test-database';
+import { testLogger } from './test-output';
 import { testConfig, testEnv } from './test-runtime';
 
-export const FAKE_PROVIDER_KEY = 'sk-fake-provider-secret-0123456789';
-export const FAKE_AZURE_KEY = 'azure-fake-provider-secret-abcdef';
+export const FAKE_PROVIDER_KEY = PROVIDER_KEYS.harnessOpenai;
+export const FAKE_AZURE_KEY = PROVIDER_KEYS.harnessAzure;
 
 /** A gateway on a private database, an OpenAI fake as its provider, and an organization applied from YAML. */
 export interface GatewayHarness {
@@ -32,7 +33,8 @@ export async function startGatewayHarness(
   const db = await createTestDatabase();
   const fake = await new OpenAiFake().start();
   const env = testEnv(db, { PORT: '0', HOST: '127.0.0.1', ALLOT_CACHE_TTL_MS: '200', ...extraEnv });
-  const server = await startServer(testConfig(env), createLogger('silent'));
+  const logger = testLogger('gateway');
+  const server = await startServer(testConfig(env), logger);
   const applied = await server.app
     .get(OrgConfigService)
     .apply('org.yaml', org(fake.url), { FAKE_OPENAI_KEY: FAKE_PROVIDER_KEY, FAKE_AZURE_KEY });
@@ -59,6 +61,7 @@ export async function startGatewayHarness(
       await server.stop();
       await fake.stop();
       await db.close();
+      logger.close();
     },
   };
 }

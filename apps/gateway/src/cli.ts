@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { AllocationAdminService, KeysService } from '@allot/allocations';
 import { AdminBootstrapService } from '@allot/identity';
 import {
@@ -220,7 +220,13 @@ function help(): string {
   ].join('\n');
 }
 
-export async function runCli(argv: string[], env: Record<string, string | undefined>, out: (line: string) => void): Promise<number> {
+/** `options.logger` replaces the stderr logger (tests log an in-process run to a file at trace level). */
+export async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  out: (line: string) => void,
+  options: { logger?: Logger } = {},
+): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     out(help());
@@ -241,7 +247,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     }
     const config = loadConfig(env);
     // Logs go to stderr at warn level so the command's own output stays clean for pipes.
-    const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination(2));
+    const logger = options.logger ?? createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination(2));
     if (command.runtime) runtime = await openCliRuntime(config, logger, command.runtime);
     const opened = runtime;
     await command.run(args, {

@@ -6,3 +6,4 @@ export * from './errors/domain-error';
 export * from './platform.module';
 export * from './logging/logger';
 export * from './bus/change-bus';
+export * from './net/network-policy';

@@ -8,6 +8,8 @@ import { buildDataSourceOptions, type DataSourceParts } from './database';
 
 /** Injection token of the validated `AppConfig`. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
+/** Injection token of the process's pino logger (structured lines with redaction). */
+export const APP_LOGGER = Symbol('APP_LOGGER');
 
 export interface PlatformParts extends DataSourceParts {
   config: AppConfig;
@@ -28,6 +30,7 @@ export class PlatformModule {
       imports: [TypeOrmModule.forRoot(buildDataSourceOptions(parts))],
       providers: [
         { provide: APP_CONFIG, useValue: parts.config },
+        { provide: APP_LOGGER, useValue: parts.logger },
         { provide: KeyringService, useValue: new KeyringService(parts.keyring, parts.secretColumns) },
         {
           provide: ChangeBus,
@@ -39,7 +42,7 @@ export class PlatformModule {
           }),
         },
       ],
-      exports: [APP_CONFIG, KeyringService, ChangeBus, TypeOrmModule],
+      exports: [APP_CONFIG, APP_LOGGER, KeyringService, ChangeBus, TypeOrmModule],
     };
   }
 }

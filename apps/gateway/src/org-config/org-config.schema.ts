@@ -12,6 +12,7 @@ import {
   RESPONSES_SUPPORT,
   usdToMicros,
 } from '@allot/contracts';
+import { validateBaseUrl } from '@allot/platform';
 
 /**
  * The organization file (`cli apply -f org.yaml`, `cli export`), format version 1. Keys are camelCase; secrets are
@@ -42,14 +43,23 @@ const isoInstant = z
 const positiveInt = (max = 2_147_483_647) => z.number().int().min(1).max(max);
 const bigCount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
+/**
+ * A provider's base URL, checked statically against SSRF (scheme, no credentials or fragment, no metadata host).
+ * Addresses are judged by the gateway's network policy when it connects; `apply` notes those it would refuse.
+ */
+const baseUrl = z
+  .string()
+  .max(2048)
+  .superRefine((value, ctx) => {
+    const problem = validateBaseUrl(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 const credentialSchema = strictObject({
   label: z.string().regex(slugPart, 'must be lower-case letters, digits and "-"').max(64),
   apiKey: strictObject({ env: z.string().regex(envName, 'must be an environment variable name').max(128) }),
   status: z.enum(PROVIDER_STATUSES).default('active'),
-  baseUrl: z
-    .url({ protocol: /^https?$/ })
-    .max(2048)
-    .optional(),
+  baseUrl: baseUrl.optional(),
   apiVersion: z.string().min(1).max(64).optional(),
   deployments: z.record(z.string().min(1).max(200), z.string().min(1).max(200)).optional(),
 });
@@ -58,11 +68,10 @@ const providerSchema = strictObject({
   name: z.string().regex(slugPart, 'must be lower-case letters, digits and "-"').max(64),
   type: z.enum(PROVIDER_TYPES),
   displayName: z.string().min(1).max(200).optional(),
-  baseUrl: z
-    .url({ protocol: /^https?$/ })
-    .max(2048)
-    .optional(),
+  baseUrl: baseUrl.optional(),
   apiVersion: z.string().min(1).max(64).optional(),
+  /** Azure: the api-version of `/openai/responses` when `apiVersion` is not `v1`. */
+  responsesApiVersion: z.string().min(1).max(64).optional(),
   status: z.enum(PROVIDER_STATUSES).default('active'),
   credentials: z.array(credentialSchema).default([]),
 });

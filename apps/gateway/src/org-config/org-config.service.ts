@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { ChangeBus } from '@allot/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, ChangeBus, type AppConfig } from '@allot/platform';
 import { describeOp } from './org-plan';
 import { planOrgConfig } from './org-planner';
 import { OrgConfigRepository, type CreatedKey } from './org-config.repository';
@@ -19,6 +19,7 @@ export class OrgConfigService {
   constructor(
     private readonly repository: OrgConfigRepository,
     private readonly bus: ChangeBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -34,7 +35,7 @@ export class OrgConfigService {
     const source = OrgConfigSource.parse(file, text);
     const result = await this.repository.transaction(async (tx): Promise<ApplyResult> => {
       const snapshot = await tx.snapshot();
-      const plan = planOrgConfig(source, snapshot, env);
+      const plan = planOrgConfig(source, snapshot, env, { allowedNetworks: this.config.upstream.allowedNetworks });
       const changes = plan.ops.map(describeOp);
       if (options.dryRun || plan.ops.length === 0) return { changes, notes: plan.notes, createdKeys: [], dryRun: !!options.dryRun };
       const createdKeys = await tx.execute(plan.ops, snapshot, options.actor ?? 'config');

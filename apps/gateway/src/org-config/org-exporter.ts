@@ -31,6 +31,7 @@ export function exportOrgConfig(s: OrgSnapshot): string {
         displayName: p.displayName,
         baseUrl: p.baseUrl,
         apiVersion: p.settings.apiVersion,
+        responsesApiVersion: p.settings.responsesApiVersion,
         status: p.status,
         credentials: s.credentials
           .filter((c) => c.providerId === p.id)

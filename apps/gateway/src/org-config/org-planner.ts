@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { AllocationEntity } from '@allot/allocations';
+import { validateBaseUrl, type NetworkList } from '@allot/platform';
 import type { OrgConfig } from './org-config.schema';
 import { allocationRef, type OrgPlan, type PlanOp } from './org-plan';
 import type { OrgSnapshot } from './org-snapshot';
-import { OrgConfigInvalid, type OrgConfigSource, type SourceProblem } from './yaml-source';
+import { formatProblem, OrgConfigInvalid, type OrgConfigSource, type SourceProblem } from './yaml-source';
 
 /** Identifies a secret without revealing it: 16 hex characters of its SHA-256. */
 export function secretFingerprint(secret: string): string {
@@ -47,14 +48,28 @@ const orNull = <T>(value: T | undefined): T | null => (value === undefined ? nul
 /**
  * Compares a validated file with the stored organization and returns the writes that make them equal.
  * Pure: it reads the snapshot and the environment (for API keys) and writes nothing. Every reference problem is
- * collected and reported with its line, and then nothing is applied.
+ * collected and reported with its line, and then nothing is applied. With `allowedNetworks` (the gateway's network
+ * policy), base URLs whose address the gateway would refuse to connect to are noted, not refused: the gateway that
+ * serves them may run with another policy, and it checks every connection anyway.
  */
-export function planOrgConfig(source: OrgConfigSource, snapshot: OrgSnapshot, env: Record<string, string | undefined>): OrgPlan {
+export function planOrgConfig(
+  source: OrgConfigSource,
+  snapshot: OrgSnapshot,
+  env: Record<string, string | undefined>,
+  options: { allowedNetworks?: NetworkList } = {},
+): OrgPlan {
   const config: OrgConfig = source.config;
   const problems: SourceProblem[] = [];
   const ops: PlanOp[] = [];
   const notes: string[] = [];
   const problem = (path: (string | number)[], message: string) => problems.push(source.problemAt(path, message));
+  const noteAddress = (path: (string | number)[], url: string | undefined) => {
+    const refused = url && options.allowedNetworks ? validateBaseUrl(url, options.allowedNetworks) : undefined;
+    if (refused) {
+      const where = formatProblem(source.file, source.problemAt(path, refused));
+      notes.push(`${where}; calls will fail with upstream_address_blocked unless ALLOT_UPSTREAM_ALLOWED_NETWORKS allows it`);
+    }
+  };
 
   const unique = <T>(list: T[], keyOf: (item: T) => string, section: string, what: string) => {
     const seen = new Set<string>();
@@ -87,11 +102,15 @@ export function planOrgConfig(source: OrgConfigSource, snapshot: OrgSnapshot, en
   const knownProviders = new Set([...providersByName.keys(), ...config.providers.map((p) => p.name)]);
   config.providers.forEach((provider, pi) => {
     const current = providersByName.get(provider.name);
+    noteAddress(['providers', pi, 'baseUrl'], provider.baseUrl);
     const values = {
       type: provider.type,
       displayName: orNull(provider.displayName),
       baseUrl: orNull(provider.baseUrl),
-      settings: provider.apiVersion ? { apiVersion: provider.apiVersion } : {},
+      settings: {
+        ...(provider.apiVersion ? { apiVersion: provider.apiVersion } : {}),
+        ...(provider.responsesApiVersion ? { responsesApiVersion: provider.responsesApiVersion } : {}),
+      },
       status: provider.status,
     };
     if (!current) ops.push({ op: 'provider.create', name: provider.name, values });
@@ -105,6 +124,7 @@ export function planOrgConfig(source: OrgConfigSource, snapshot: OrgSnapshot, en
     const seenLabels = new Set<string>();
     provider.credentials.forEach((credential, ci) => {
       const path = ['providers', pi, 'credentials', ci];
+      noteAddress([...path, 'baseUrl'], credential.baseUrl);
       if (seenLabels.has(credential.label)) problem([...path, 'label'], `credential "${credential.label}" is listed twice`);
       seenLabels.add(credential.label);
       const secret = env[credential.apiKey.env];

@@ -1,6 +1,8 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { CallOutcome } from '@allot/contracts';
+import { APP_LOGGER } from '@allot/platform';
 import { totalTokens, type NormalizedUsage } from './usage';
 
 /** What the proxy knows about a finished (or rejected) call. */
@@ -80,10 +82,15 @@ export class LedgerWriter implements OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
 
+  /** Queues the record; at debug level each call is also one log line (ids, outcome, tokens, cost; never content). */
   record(input: CallRecordInput): void {
     this.queue.push(input);
+    if (this.logger.isLevelEnabled('debug')) this.logger.debug({ call: callLogFields(input) }, 'call');
     if (this.queue.length >= BATCH_SIZE) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
   }
@@ -109,10 +116,31 @@ export class LedgerWriter implements OnApplicationShutdown {
         INSERT_SQL,
         COLUMNS.map(([, , read]) => batch.map(read)),
       );
-    } catch {
+    } catch (error) {
       // The database is unavailable: keep the records and try again shortly rather than lose billing data.
+      this.logger.warn({ err: error, records: batch.length }, 'could not write call records; retrying in 1 s');
       this.queue.unshift(...batch);
       this.timer ??= setTimeout(() => void this.flush(), 1000);
     }
   }
+}
+
+function callLogFields(r: CallRecordInput) {
+  return {
+    requestId: r.requestId,
+    endpoint: r.endpoint,
+    stream: r.stream,
+    status: r.statusCode,
+    outcome: r.outcome,
+    errorCode: r.errorCode ?? undefined,
+    memberId: r.memberId ?? undefined,
+    keyId: r.keyId ?? undefined,
+    allocationId: r.allocationId ?? undefined,
+    model: r.requestedModel ?? undefined,
+    credentialId: r.credentialId ?? undefined,
+    ms: r.finishedAt.getTime() - r.startedAt.getTime(),
+    firstByteMs: r.firstByteMs ?? undefined,
+    tokens: r.usage,
+    costMicros: r.costMicros ?? undefined,
+  };
 }

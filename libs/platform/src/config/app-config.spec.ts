@@ -53,6 +53,24 @@ describe('loadConfig', () => {
     expect(problems).toEqual(['DATABASE_URL: must be a URL starting with postgres:// or postgresql://']);
   });
 
+  it('should exempt no network from the upstream address policy by default', () => {
+    expect(loadConfig({}).upstream.allowedNetworks).toEqual([]);
+    expect(loadConfig({ ALLOT_UPSTREAM_ALLOWED_NETWORKS: '' }).upstream.allowedNetworks).toEqual([]);
+  });
+
+  it('should parse the allowed upstream networks', () => {
+    expect(loadConfig({ ALLOT_UPSTREAM_ALLOWED_NETWORKS: '127.0.0.0/8, ::1/128' }).upstream.allowedNetworks).toEqual([
+      { address: '127.0.0.0', prefix: 8, family: 'ipv4' },
+      { address: '::1', prefix: 128, family: 'ipv6' },
+    ]);
+  });
+
+  it('should name each bad allowed network', () => {
+    expect(problemsOf({ ALLOT_UPSTREAM_ALLOWED_NETWORKS: '127.0.0.0/8,10.0.0.0/33,localhost' })).toEqual([
+      'ALLOT_UPSTREAM_ALLOWED_NETWORKS: "10.0.0.0/33", "localhost" are not IP addresses or CIDR ranges (expected e.g. 10.0.0.0/8, fd00::/8 or 127.0.0.1) (got "127.0.0.0/8,10.0.0.0/33,localhost")',
+    ]);
+  });
+
   it('should derive the public URL from an explicit setting without a trailing slash', () => {
     expect(loadConfig({ ALLOT_PUBLIC_URL: 'https://ai.example.org/' }).http.publicUrl).toBe('https://ai.example.org');
   });

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { NetworkList } from '../net/network-policy';
 import { ENV_SCHEMA, type ParsedEnv } from './config.schema';
 
 /** The one typed configuration object, validated once at boot. Nothing else reads `process.env`. */
@@ -17,7 +18,14 @@ export interface AppConfig {
   cacheTtlMs: number;
   /** Output reserved against quotas when neither the request nor the model sets a cap. */
   defaultMaxOutputTokens: number;
-  upstream: { connectTimeoutMs: number; firstByteTimeoutMs: number; idleTimeoutMs: number; retryOtherCredential: boolean };
+  upstream: {
+    connectTimeoutMs: number;
+    firstByteTimeoutMs: number;
+    idleTimeoutMs: number;
+    retryOtherCredential: boolean;
+    /** Networks exempt from the blocked ranges (loopback, link-local, metadata …) when connecting to providers. */
+    allowedNetworks: NetworkList;
+  };
   consoleDir: string | undefined;
   logLevel: ParsedEnv['LOG_LEVEL'];
 }
@@ -74,6 +82,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       firstByteTimeoutMs: e.ALLOT_UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
       idleTimeoutMs: e.ALLOT_UPSTREAM_IDLE_TIMEOUT_MS,
       retryOtherCredential: e.ALLOT_RETRY_OTHER_CREDENTIAL,
+      allowedNetworks: e.ALLOT_UPSTREAM_ALLOWED_NETWORKS ?? [],
     },
     consoleDir: e.ALLOT_CONSOLE_DIR ? resolve(e.ALLOT_CONSOLE_DIR) : undefined,
     logLevel: e.LOG_LEVEL,

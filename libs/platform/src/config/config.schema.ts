@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseNetworkList, type NetworkList } from '../net/network-policy';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
@@ -35,6 +36,16 @@ const timeZone = z.string().refine(
   { error: 'must be an IANA time zone such as UTC or Asia/Taipei' },
 );
 
+const networkList = z.string().transform((text, ctx): NetworkList => {
+  try {
+    return parseNetworkList(text);
+  } catch (error) {
+    // parseNetworkList throws an Error naming every bad entry: it becomes this variable's problem.
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
 /**
  * Every environment variable Allot reads, with its default.
  * The README's configuration table is checked against this list by a unit test.
@@ -61,6 +72,7 @@ export const ENV_SCHEMA = z.object({
   ALLOT_UPSTREAM_CONNECT_TIMEOUT_MS: int(100, 600_000).default(10_000),
   ALLOT_UPSTREAM_FIRST_BYTE_TIMEOUT_MS: int(100, 3_600_000).default(300_000),
   ALLOT_UPSTREAM_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(300_000),
+  ALLOT_UPSTREAM_ALLOWED_NETWORKS: networkList.optional(),
   ALLOT_CONSOLE_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -3,9 +3,12 @@ import type { ProviderType } from '@allot/contracts';
 import { GatewayErrors } from '../errors/gateway-error';
 
 /** The OpenAI-wire operations the gateway forwards natively. */
-export type OpenAiOperation = 'chat' | 'embeddings';
+export type OpenAiOperation = 'chat' | 'embeddings' | 'responses';
 
-const PATHS: Record<OpenAiOperation, string> = { chat: '/chat/completions', embeddings: '/embeddings' };
+const PATHS: Record<OpenAiOperation, string> = { chat: '/chat/completions', embeddings: '/embeddings', responses: '/responses' };
+
+/** Azure serves the Responses API outside deployment URLs; this version is used unless the provider names one. */
+const AZURE_RESPONSES_API_VERSION = '2025-04-01-preview';
 
 export interface UpstreamTarget {
   url: URL;
@@ -50,7 +53,8 @@ export const openAiCompatibleAdapter: ProviderAdapter = {
 /**
  * Azure OpenAI: deployments per model (mapped per credential), `api-key` header. `apiVersion: v1` selects the
  * `/openai/v1` surface, where the deployment goes in the body's `model`; any other version uses the classic
- * `/openai/deployments/{deployment}/…?api-version=` URLs.
+ * `/openai/deployments/{deployment}/…?api-version=` URLs, except the Responses API, which Azure serves at
+ * `/openai/responses?api-version=` with the deployment in the body.
  */
 export const azureOpenAiAdapter: ProviderAdapter = {
   type: 'azure-openai',
@@ -61,9 +65,13 @@ export const azureOpenAiAdapter: ProviderAdapter = {
     const url =
       apiVersion === 'v1'
         ? new URL(`${base}/openai/v1${PATHS[operation]}`)
-        : new URL(
-            `${base}/openai/deployments/${encodeURIComponent(deployment)}${PATHS[operation]}?api-version=${encodeURIComponent(apiVersion)}`,
-          );
+        : operation === 'responses'
+          ? new URL(
+              `${base}/openai/responses?api-version=${encodeURIComponent(route.provider.settings.responsesApiVersion ?? AZURE_RESPONSES_API_VERSION)}`,
+            )
+          : new URL(
+              `${base}/openai/deployments/${encodeURIComponent(deployment)}${PATHS[operation]}?api-version=${encodeURIComponent(apiVersion)}`,
+            );
     return { url, headers: { 'api-key': credential.apiKey }, bodyModel: deployment };
   },
 };

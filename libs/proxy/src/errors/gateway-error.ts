@@ -105,4 +105,13 @@ export const GatewayErrors = {
     ),
   unknownEndpoint: () => new GatewayError(404, 'not_found_error', 'unknown_url', 'Unknown endpoint.', 'rejected_invalid'),
   unsupported: (message: string) => new GatewayError(400, 'invalid_request_error', 'unsupported', message, 'rejected_invalid'),
+  /** The provider's address is refused by the network policy (SSRF protection); the detail is logged, not shown. */
+  upstreamBlocked: () =>
+    new GatewayError(
+      502,
+      'api_error',
+      'upstream_address_blocked',
+      "The provider's address is not allowed by this gateway's network policy.",
+      'upstream_error',
+    ),
 };

@@ -20,7 +20,7 @@ function admitted(req: Request): AdmittedCall {
   return req.allot;
 }
 
-/** The OpenAI wire: chat completions, embeddings, models. Every route passes the preflight guard. */
+/** The OpenAI wire: chat completions, responses, embeddings, models. Every route passes the preflight guard. */
 @Controller('v1')
 @UseGuards(PreflightGuard)
 export class OpenAiController {
@@ -34,6 +34,13 @@ export class OpenAiController {
   @V1Endpoint({ name: 'chat.completions', requiresModel: true })
   chat(@Req() req: Request, @Res() res: Response): Promise<void> {
     return this.relay.forward(admitted(req), 'chat', req, res);
+  }
+
+  @Post('responses')
+  @HttpCode(200)
+  @V1Endpoint({ name: 'responses', requiresModel: true })
+  responses(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.relay.forward(admitted(req), 'responses', req, res);
   }
 
   @Post('embeddings')

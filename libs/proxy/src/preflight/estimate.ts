@@ -19,7 +19,10 @@ export function estimateCall(
   defaultMaxOutput: number,
   producesOutput: boolean,
 ): CallEstimate {
-  const prompt = JSON.stringify(body.messages ?? body.input ?? body.prompt ?? '') + (body.tools ? JSON.stringify(body.tools) : '');
+  const prompt =
+    JSON.stringify(body.messages ?? body.input ?? body.prompt ?? '') +
+    (typeof body.instructions === 'string' ? body.instructions : '') +
+    (body.tools ? JSON.stringify(body.tools) : '');
   const inputTokens = prompt.length <= TOKENIZER_LIMIT_CHARS ? countTokens(prompt) : Math.ceil(Buffer.byteLength(prompt) / 3);
   if (!producesOutput) return { inputTokens, maxOutputTokens: 0 };
   const asked = [body.max_completion_tokens, body.max_tokens, body.max_output_tokens].find(

@@ -10,10 +10,13 @@ import { GatewayError, GatewayErrors } from '../errors/gateway-error';
 import { openAiErrorBody, redactSecrets } from '../errors/openai-error-body';
 import type { AdmittedCall } from '../preflight/preflight-context';
 import { UpstreamClient } from '../upstream/upstream-client.service';
+import { clientBoundHeaders, upstreamBoundHeaders } from './client-headers';
+import { retryAfterSeconds } from './retry-after';
 import { LiveCalls } from './live-calls.service';
 import { adjustParameters, isAdjustable, ParameterRules, refusedParameter } from './parameter-compat';
-import { eventData, SseSplitter } from './sse-splitter';
-import { scanUsage, withoutUsageField } from './usage-scan';
+import { SseSplitter } from './sse-splitter';
+import { ChatStream, ResponsesStream, type StreamProtocol } from './stream-protocols';
+import { scanUsage } from './usage-scan';
 
 /** What happened to the call while it was being relayed. */
 interface CallState {
@@ -57,12 +60,12 @@ export class OpenAiRelay {
 
   async forward(call: AdmittedCall, operation: OpenAiOperation, req: Request, res: Response): Promise<void> {
     const body = { ...(req.body as Record<string, unknown>) };
-    const stream = operation === 'chat' && body.stream === true;
+    const stream = operation !== 'embeddings' && body.stream === true;
     const options = body.stream_options && typeof body.stream_options === 'object' ? (body.stream_options as Record<string, unknown>) : {};
     const clientWantsUsage = stream && options.include_usage === true;
     const adapter = adapterFor(call.route.provider.type);
-    if (stream) body.stream_options = { ...options, include_usage: true };
-    const adjusted = operation === 'chat' ? adjustParameters(body, this.parameterRules.for(call.route)) : [];
+    if (stream && operation === 'chat') body.stream_options = { ...options, include_usage: true };
+    const adjusted = operation === 'embeddings' ? [] : adjustParameters(body, this.parameterRules.for(call.route));
 
     const abort = new AbortController();
     const state: CallState = { clientGone: false, signal: abort.signal };
@@ -78,13 +81,15 @@ export class OpenAiRelay {
     });
     let result: Outcome;
     try {
-      const answer = await this.send(call, adapter, operation, body, state, adjusted);
+      const answer = await this.send(call, adapter, operation, body, upstreamBoundHeaders(req.headers), state, adjusted);
       const upstream = answer.upstream;
+      for (const [name, value] of clientBoundHeaders(upstream.headers)) res.setHeader(name, value);
       const firstByteMs = Date.now() - call.startedAt.getTime();
       if (adjusted.length > 0) res.setHeader('x-allot-adjusted-params', adjusted.join(', '));
       if (upstream.statusCode >= 400) result = await this.relayUpstreamError(call, answer, res, firstByteMs);
-      else if (stream) result = await this.relayStream(upstream, res, clientWantsUsage, firstByteMs, state);
-      else result = await this.relayJson(upstream, res, firstByteMs);
+      else if (stream)
+        result = await this.relayStream(upstream, res, this.streamProtocol(operation, call, clientWantsUsage), firstByteMs, state);
+      else result = await this.relayJson(upstream, res, operation, firstByteMs);
     } catch (error) {
       result = this.failBeforeResponse(error, res, state);
     } finally {
@@ -104,6 +109,7 @@ export class OpenAiRelay {
     adapter: ProviderAdapter,
     operation: OpenAiOperation,
     body: Record<string, unknown>,
+    clientHeaders: Record<string, string>,
     state: CallState,
     adjusted: string[],
   ): Promise<UpstreamAnswer> {
@@ -114,6 +120,7 @@ export class OpenAiRelay {
       const credential = candidates[i]!;
       call.credential = credential;
       const target = adapter.target(call.route, credential, operation);
+      target.headers = { ...clientHeaders, ...target.headers };
       const last = i + 1 >= attempts;
       try {
         const upstream = await this.upstream.send(
@@ -122,7 +129,7 @@ export class OpenAiRelay {
           JSON.stringify({ ...body, model: target.bodyModel }),
           state.signal,
         );
-        if (upstream.statusCode === 400 && operation === 'chat' && !parameterRetried) {
+        if (upstream.statusCode === 400 && operation !== 'embeddings' && !parameterRetried) {
           const errorText = await upstream.body.text();
           const param = refusedParameter(upstream.statusCode, errorText);
           const changed = param && isAdjustable(param) ? adjustParameters(body, [param]) : [];
@@ -141,10 +148,20 @@ export class OpenAiRelay {
     }
   }
 
-  private async relayJson(upstream: Dispatcher.ResponseData, res: Response, firstByteMs: number): Promise<Outcome> {
+  private streamProtocol(operation: OpenAiOperation, call: AdmittedCall, clientWantsUsage: boolean): StreamProtocol {
+    return operation === 'responses' ? new ResponsesStream(`resp_${call.requestId.replace(/-/g, '')}`) : new ChatStream(clientWantsUsage);
+  }
+
+  private async relayJson(
+    upstream: Dispatcher.ResponseData,
+    res: Response,
+    operation: OpenAiOperation,
+    firstByteMs: number,
+  ): Promise<Outcome> {
     const bytes = Buffer.from(await upstream.body.arrayBuffer());
-    // Relayed as it came; only the usage object is read from it.
-    const usage = normalizeOpenAiUsage(scanUsage(bytes.toString('utf8')));
+    // Relayed as it came; only the usage object is read from it. A response object's `usage` is not its last key
+    // (user-supplied `metadata` follows), so Responses answers are parsed; chat and embeddings are scanned.
+    const usage = normalizeOpenAiUsage(operation === 'responses' ? responseUsage(bytes) : scanUsage(bytes.toString('utf8')));
     res.status(upstream.statusCode).setHeader('content-type', String(upstream.headers['content-type'] ?? 'application/json'));
     res.end(bytes);
     return { statusCode: upstream.statusCode, outcome: 'success', usage: usage ?? ZERO_USAGE, firstByteMs };
@@ -153,7 +170,7 @@ export class OpenAiRelay {
   private async relayStream(
     upstream: Dispatcher.ResponseData,
     res: Response,
-    clientWantsUsage: boolean,
+    protocol: StreamProtocol,
     firstByteMs: number,
     state: CallState,
   ): Promise<Outcome> {
@@ -163,65 +180,41 @@ export class OpenAiRelay {
     res.setHeader('x-accel-buffering', 'no');
     res.flushHeaders();
     const splitter = new SseSplitter();
-    let usage: NormalizedUsage | undefined;
-    let done = false;
     const write = async (text: string) => {
       if (!res.write(text)) await once(res, 'drain', { signal: state.signal });
     };
+    const ended = (outcome: CallOutcome, statusCode: number, error?: { code: string; message: string }): Outcome => ({
+      statusCode,
+      outcome,
+      usage: protocol.usage ?? ZERO_USAGE,
+      firstByteMs,
+      ...(error ? { errorCode: error.code, errorMessage: error.message } : {}),
+    });
+    const finished = () => (protocol.upstreamFailure ? ended('upstream_error', 200, protocol.upstreamFailure) : ended('success', 200));
     try {
       for await (const chunk of upstream.body) {
         for (const event of splitter.push(chunk as Buffer)) {
-          const data = eventData(event);
-          if (data === '[DONE]') done = true;
-          let out: string | undefined = `${event}\n\n`;
-          // Most chunks carry only `"usage":null`; the one with a usage object is parsed, once per stream.
-          const found = data && data.includes('"usage":{') ? normalizeOpenAiUsage(scanUsage(data)) : undefined;
-          if (found) usage = found;
-          if (!clientWantsUsage && data && data.includes('"usage"')) {
-            // Only the gateway asked for usage: drop the usage-only chunk, and the field elsewhere.
-            out = found && /"choices":\[\]/.test(data) ? undefined : `data: ${withoutUsageField(data)}\n\n`;
-          }
+          const out = protocol.forward(event);
           if (out) await write(out);
         }
       }
-      if (!done) throw new Error('upstream ended the stream without [DONE]');
+      if (!protocol.complete) throw new Error('upstream ended the stream before its terminal event');
       res.end();
-      return { statusCode: 200, outcome: 'success', usage: usage ?? ZERO_USAGE, firstByteMs };
+      return finished();
     } catch (error) {
-      if (state.clientGone) {
-        return {
-          statusCode: 499,
-          outcome: 'client_disconnected',
-          usage: usage ?? ZERO_USAGE,
-          firstByteMs,
-          errorCode: 'client_disconnected',
-        };
-      }
+      // Clients such as Codex hang up as soon as they read the terminal event: the call is complete, not cut.
+      if (state.clientGone && protocol.complete) return finished();
+      if (state.clientGone) return ended('client_disconnected', 499, { code: 'client_disconnected', message: 'The client went away.' });
       if (state.terminatedWith) {
-        const ended = state.terminatedWith;
-        res.end(`data: ${JSON.stringify(openAiErrorBody(ended))}\n\n`);
-        return {
-          statusCode: 200,
-          outcome: ended.outcome,
-          usage: usage ?? ZERO_USAGE,
-          firstByteMs,
-          errorCode: ended.code,
-          errorMessage: ended.message,
-        };
+        res.end(protocol.failure(state.terminatedWith));
+        return ended(state.terminatedWith.outcome, 200, state.terminatedWith);
       }
       // After the first byte the status is sent: the client learns of the failure from a terminal error event.
       const timeout = error instanceof undiciErrors.BodyTimeoutError;
       const failure = timeout ? GatewayErrors.upstreamTimeout() : GatewayErrors.upstreamUnreachable();
       const message = timeout ? failure.message : 'The provider ended the stream before it was complete.';
-      res.end(`data: ${JSON.stringify({ error: { ...openAiErrorBody(failure).error, message } })}\n\n`);
-      return {
-        statusCode: 200,
-        outcome: failure.outcome,
-        usage: usage ?? ZERO_USAGE,
-        firstByteMs,
-        errorCode: failure.code,
-        errorMessage: message,
-      };
+      res.end(protocol.failure(failure, message));
+      return ended(failure.outcome, 200, { code: failure.code, message });
     }
   }
 
@@ -239,8 +232,8 @@ export class OpenAiRelay {
       [call.credential.apiKey],
     );
     const status = upstream.statusCode;
-    const retryAfter = upstream.headers['retry-after'];
-    if (status === 429 && retryAfter) res.setHeader('retry-after', String(retryAfter));
+    // Clients such as Codex retry a 429 only when it says when: the provider's Retry-After, else its "try again in".
+    if (status === 429) res.setHeader('retry-after', retryAfterSeconds(upstream.headers['retry-after'], message));
     const code = typeof parsed?.error?.code === 'string' ? parsed.error.code : status === 429 ? 'rate_limit_exceeded' : 'upstream_error';
     res.status(status).json({
       error: {
@@ -293,7 +286,7 @@ export class OpenAiRelay {
       startedAt: call.startedAt,
       finishedAt: new Date(),
       firstByteMs: result.firstByteMs,
-      endpoint: operation === 'chat' ? 'chat.completions' : 'embeddings',
+      endpoint: ENDPOINT_NAMES[operation],
       stream,
       statusCode: result.statusCode,
       outcome: result.outcome,
@@ -314,5 +307,15 @@ export class OpenAiRelay {
     });
     // The ledger record is written first: a counter store that fails (Redis down) must not lose the call.
     await call.admission.settle(result.usage, costMicros).catch(() => undefined);
+  }
+}
+
+const ENDPOINT_NAMES: Record<OpenAiOperation, string> = { chat: 'chat.completions', embeddings: 'embeddings', responses: 'responses' };
+
+function responseUsage(bytes: Buffer): unknown {
+  try {
+    return (JSON.parse(bytes.toString('utf8')) as { usage?: unknown }).usage;
+  } catch {
+    return undefined;
   }
 }

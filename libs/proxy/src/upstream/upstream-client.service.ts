@@ -1,41 +1,65 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { LookupFunction } from 'node:net';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool, type Dispatcher } from 'undici';
 import { APP_CONFIG, type AppConfig } from '@allot/platform';
 import type { UpstreamTarget } from '../adapters/provider-adapter';
+import { GatewayErrors } from '../errors/gateway-error';
+import { checkLiteralHost, guardedLookup, UpstreamAddressBlocked } from './guarded-lookup';
 
 /**
  * Keep-alive connection pools, one per credential and origin, with connect / first-byte / idle timeouts.
  * undici never follows redirects unless asked, which is what a gateway wants.
+ *
+ * SSRF protection: every connection goes to an address the network policy allows (`ALLOT_UPSTREAM_ALLOWED_NETWORKS`
+ * exempts networks from the blocked loopback, link-local, metadata … ranges). Host names are checked as they are
+ * resolved, by the pools' `lookup`; IP literals, which never go through a lookup, before a pool is made for them.
  */
 @Injectable()
 export class UpstreamClient implements OnApplicationShutdown {
   private readonly pools = new Map<string, Pool>();
+  private readonly logger = new Logger(UpstreamClient.name);
+  private readonly lookup: LookupFunction;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.lookup = guardedLookup(config.upstream.allowedNetworks);
+  }
 
-  send(credentialId: string, target: UpstreamTarget, body: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
-    return this.pool(credentialId, target.url.origin).request({
-      method: 'POST',
-      path: target.url.pathname + target.url.search,
-      headers: { ...target.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body,
-      signal,
-    });
+  /** Rejects with `GatewayErrors.upstreamBlocked()` when the provider's address is refused by the network policy. */
+  async send(credentialId: string, target: UpstreamTarget, body: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+    try {
+      return await this.pool(credentialId, target.url).request({
+        method: 'POST',
+        path: target.url.pathname + target.url.search,
+        headers: { ...target.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body,
+        signal,
+      });
+    } catch (error) {
+      // The refusal, from checkLiteralHost or from the lookup through undici's connect; anything else is the relay's.
+      if (!(error instanceof UpstreamAddressBlocked)) throw error;
+      this.logger.warn(
+        `refused to connect to a provider (credential ${credentialId}): ${error.message}; ` +
+          'ALLOT_UPSTREAM_ALLOWED_NETWORKS can allow it',
+      );
+      throw GatewayErrors.upstreamBlocked();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.pools.values()].map((p) => p.close().catch(() => undefined)));
   }
 
-  private pool(credentialId: string, origin: string): Pool {
-    const id = `${credentialId}|${origin}`;
+  private pool(credentialId: string, url: URL): Pool {
+    const id = `${credentialId}|${url.origin}`;
     let pool = this.pools.get(id);
     if (!pool) {
       const t = this.config.upstream;
-      pool = new Pool(origin, {
+      checkLiteralHost(url.hostname, t.allowedNetworks);
+      pool = new Pool(url.origin, {
         connections: 256,
         keepAliveTimeout: 30_000,
-        connect: { timeout: t.connectTimeoutMs },
+        // undici hands these to net.connect / tls.connect as they are.
+        connect: { timeout: t.connectTimeoutMs, lookup: this.lookup },
         headersTimeout: t.firstByteTimeoutMs,
         bodyTimeout: t.idleTimeoutMs,
       });

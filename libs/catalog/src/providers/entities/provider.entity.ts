@@ -5,6 +5,8 @@ import { CreatedAtColumn, UpdatedAtColumn } from '@allot/platform';
 /** Provider-wide settings an adapter needs (e.g. Azure `apiVersion`); credentials may override them. */
 export interface ProviderSettings {
   apiVersion?: string;
+  /** Azure's Responses API version for the classic (non-`v1`) surface. */
+  responsesApiVersion?: string;
 }
 
 /** An upstream provider (`azure`, `openai`, `local-vllm`); the `name` is the prefix of its models' slugs. */

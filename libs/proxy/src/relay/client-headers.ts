@@ -1,0 +1,39 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+
+/**
+ * Client headers worth passing to the provider: Codex's session and turn headers (sticky routing, prompt-cache
+ * affinity, turn state). Nothing else crosses: not the member's key, not cookies, not hop-by-hop headers.
+ */
+const UPSTREAM_BOUND = [
+  'x-codex-turn-state',
+  'x-codex-turn-metadata',
+  'x-codex-window-id',
+  'x-codex-beta-features',
+  'session-id',
+  'session_id',
+  'thread-id',
+  'x-client-request-id',
+  'originator',
+];
+
+/** Provider response headers the client needs back: Codex echoes `x-codex-turn-state` within a turn. */
+const CLIENT_BOUND = ['x-codex-turn-state'];
+
+export function upstreamBoundHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of UPSTREAM_BOUND) {
+    const value = headers[name];
+    if (typeof value === 'string' && value.length <= 8192) out[name] = value;
+  }
+  return out;
+}
+
+export function clientBoundHeaders(headers: Dispatcher.ResponseData['headers']): [string, string][] {
+  const out: [string, string][] = [];
+  for (const name of CLIENT_BOUND) {
+    const value = headers[name];
+    if (typeof value === 'string') out.push([name, value]);
+  }
+  return out;
+}

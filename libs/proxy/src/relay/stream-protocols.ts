@@ -1,0 +1,126 @@
+import { normalizeOpenAiUsage, type NormalizedUsage } from '@allot/billing';
+import type { GatewayError } from '../errors/gateway-error';
+import { openAiErrorBody } from '../errors/openai-error-body';
+import { eventData } from './sse-splitter';
+import { scanUsage, withoutUsageField } from './usage-scan';
+
+/**
+ * What the relay needs to know about one SSE wire: which events to forward (and how), where the usage is, whether
+ * the upstream finished properly, and how to tell the client the call failed once its first byte was sent.
+ */
+export interface StreamProtocol {
+  /** The text to forward for one upstream event (without its blank line), or undefined to drop it. */
+  forward(event: string): string | undefined;
+  readonly usage: NormalizedUsage | undefined;
+  /** The upstream sent its terminal event. */
+  readonly complete: boolean;
+  /** Set when the upstream itself reported the call failed (e.g. `response.failed`): recorded, not billed as success. */
+  readonly upstreamFailure: { code: string; message: string } | undefined;
+  /** The terminal event that ends a failed stream in this wire. */
+  failure(error: GatewayError, message?: string): string;
+}
+
+/**
+ * Chat completions: ends with `data: [DONE]`; the usage chunk comes last because the gateway forces
+ * `stream_options.include_usage`, and it is removed again (with the `usage` field of other chunks) for clients
+ * that did not ask for it. Errors after the first byte are an `{"error":…}` data event.
+ */
+export class ChatStream implements StreamProtocol {
+  usage: NormalizedUsage | undefined;
+  complete = false;
+  readonly upstreamFailure = undefined;
+
+  constructor(private readonly clientWantsUsage: boolean) {}
+
+  forward(event: string): string | undefined {
+    const data = eventData(event);
+    if (data === '[DONE]') this.complete = true;
+    // Most chunks carry only `"usage":null`; the one with a usage object is parsed, once per stream.
+    const found = data && data.includes('"usage":{') ? normalizeOpenAiUsage(scanUsage(data)) : undefined;
+    if (found) this.usage = found;
+    if (this.clientWantsUsage || !data || !data.includes('"usage"')) return `${event}\n\n`;
+    // Only the gateway asked for usage: drop the usage-only chunk, and the field elsewhere.
+    return found && /"choices":\[\]/.test(data) ? undefined : `data: ${withoutUsageField(data)}\n\n`;
+  }
+
+  failure(error: GatewayError, message = error.message): string {
+    return `data: ${JSON.stringify({ error: { ...openAiErrorBody(error).error, message } })}\n\n`;
+  }
+}
+
+const TERMINAL = ['"response.completed"', '"response.failed"', '"response.incomplete"'];
+
+/**
+ * The Responses API: typed events with `event:` lines and a `sequence_number`, ending with `response.completed`,
+ * `response.failed` or `response.incomplete`, whose `response.usage` is the bill. Only `response.created` and the
+ * terminal event are parsed. A failure after the first byte is a `response.failed` event carrying `error.code` and
+ * `message` (Codex ignores a bare `error` event and retries or stops by that code).
+ */
+export class ResponsesStream implements StreamProtocol {
+  usage: NormalizedUsage | undefined;
+  complete = false;
+  upstreamFailure: { code: string; message: string } | undefined;
+  private responseId: string | undefined;
+  private model: string | undefined;
+  private lastSequence = -1;
+
+  constructor(private readonly fallbackId: string) {}
+
+  forward(event: string): string | undefined {
+    const data = eventData(event);
+    if (!data) return `${event}\n\n`;
+    const sequence = /"sequence_number":\s*(\d+)/.exec(data);
+    if (sequence) this.lastSequence = Math.max(this.lastSequence, Number(sequence[1]));
+    if (!this.responseId && data.includes('"response.created"')) this.remember(data);
+    else if (TERMINAL.some((type) => data.includes(type))) this.finish(data);
+    return `${event}\n\n`;
+  }
+
+  failure(error: GatewayError, message = error.message): string {
+    const code = error.code === 'upstream_timeout' || error.code === 'upstream_unreachable' ? 'server_error' : error.code;
+    const payload = {
+      type: 'response.failed',
+      sequence_number: this.lastSequence + 1,
+      response: {
+        id: this.responseId ?? this.fallbackId,
+        object: 'response',
+        status: 'failed',
+        model: this.model ?? null,
+        output: [],
+        error: { code, message },
+        incomplete_details: null,
+        usage: null,
+      },
+    };
+    return `event: response.failed\ndata: ${JSON.stringify(payload)}\n\n`;
+  }
+
+  private remember(data: string): void {
+    const parsed = parse(data);
+    if (parsed?.type !== 'response.created') return;
+    this.responseId = typeof parsed.response?.id === 'string' ? parsed.response.id : undefined;
+    this.model = typeof parsed.response?.model === 'string' ? parsed.response.model : undefined;
+  }
+
+  private finish(data: string): void {
+    const parsed = parse(data);
+    if (!parsed || !TERMINAL.includes(`"${String(parsed.type)}"`)) return;
+    this.complete = true;
+    this.usage = normalizeOpenAiUsage(parsed.response?.usage) ?? this.usage;
+    if (parsed.type === 'response.failed') {
+      const error = parsed.response?.error as { code?: unknown; message?: unknown } | null | undefined;
+      this.upstreamFailure = {
+        code: typeof error?.code === 'string' ? error.code : 'server_error',
+        message: typeof error?.message === 'string' ? error.message : 'The provider reported the response failed.',
+      };
+    }
+  }
+}
+
+function parse(data: string): { type?: unknown; response?: Record<string, unknown> } | undefined {
+  try {
+    return JSON.parse(data) as { type?: unknown; response?: Record<string, unknown> };
+  } catch {
+    return undefined;
+  }
+}
