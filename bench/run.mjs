@@ -18,8 +18,8 @@ const DURATION = Number(args.duration);
 const CONCURRENCY = args.quick ? [16] : [1, 16, 64];
 const pin = (core, cmd, cmdArgs) => (cpus().length > 1 ? ['taskset', ['-c', String(core), cmd, ...cmdArgs]] : [cmd, cmdArgs]);
 
-function startProcess(core, script, env) {
-  const [cmd, cmdArgs] = pin(core, process.execPath, [script]);
+function startProcess(core, script, env, nodeArgs = []) {
+  const [cmd, cmdArgs] = pin(core, process.execPath, [...nodeArgs, script]);
   const child = spawn(cmd, cmdArgs, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -194,7 +194,9 @@ async function main() {
       url.pathname = `/${name}`;
       Object.assign(gatewayEnv, { DATABASE_URL: url.toString(), ALLOT_ENCRYPTION_KEYS: 'bench:' + Buffer.alloc(32, 7).toString('base64') });
     }
-    const gateway = await startProcess(0, join(GATEWAY_DIST, 'main.js'), gatewayEnv);
+    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the gateway (open it in Chrome DevTools) when the run ends.
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const gateway = await startProcess(0, join(GATEWAY_DIST, 'main.js'), gatewayEnv, profile);
     children.push(gateway.child);
     const orgFile = join(dataDir, 'org.yaml');
     writeFileSync(

@@ -80,6 +80,25 @@ const ADAPTERS = new Map<ProviderType, ProviderAdapter>(
   [openAiAdapter, openAiCompatibleAdapter, azureOpenAiAdapter].map((a) => [a.type, a]),
 );
 
+const JSON_REQUEST = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+/** Targets per credential object: the catalog builds new credential objects when anything changes, so none go stale. */
+const targets = new WeakMap<RouteCredential, Partial<Record<OpenAiOperation, Readonly<UpstreamTarget>>>>();
+
+/**
+ * The adapter's target for a JSON request, built once per credential and operation (URL parsing and header objects
+ * are not free on the hot path). Callers must not modify it.
+ */
+export function upstreamTarget(route: ModelRoute, credential: RouteCredential, operation: OpenAiOperation): Readonly<UpstreamTarget> {
+  let byOperation = targets.get(credential);
+  if (!byOperation) targets.set(credential, (byOperation = {}));
+  let target = byOperation[operation];
+  if (!target) {
+    const built = adapterFor(route.provider.type).target(route, credential, operation);
+    target = byOperation[operation] = Object.freeze({ ...built, headers: { ...built.headers, ...JSON_REQUEST } });
+  }
+  return target;
+}
+
 export function adapterFor(type: ProviderType): ProviderAdapter {
   const adapter = ADAPTERS.get(type);
   if (!adapter) throw GatewayErrors.unsupported(`Provider type "${type}" is not supported on this endpoint yet.`);

@@ -20,11 +20,12 @@ const UPSTREAM_BOUND = [
 /** Provider response headers the client needs back: Codex echoes `x-codex-turn-state` within a turn. */
 const CLIENT_BOUND = ['x-codex-turn-state'];
 
-export function upstreamBoundHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
+/** The client headers to pass on, or undefined when there are none (the common case allocates nothing). */
+export function upstreamBoundHeaders(headers: IncomingHttpHeaders): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
   for (const name of UPSTREAM_BOUND) {
     const value = headers[name];
-    if (typeof value === 'string' && value.length <= 8192) out[name] = value;
+    if (typeof value === 'string' && value.length <= 8192) (out ??= {})[name] = value;
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { errors as undiciErrors, type Dispatcher } from 'undici';
 import { LedgerWriter, normalizeOpenAiUsage, PriceBook, ZERO_USAGE, type NormalizedUsage } from '@allot/billing';
 import type { CallOutcome } from '@allot/contracts';
 import { APP_CONFIG, type AppConfig } from '@allot/platform';
-import { adapterFor, type OpenAiOperation, type ProviderAdapter } from '../adapters/provider-adapter';
+import { upstreamTarget, type OpenAiOperation } from '../adapters/provider-adapter';
 import { GatewayError, GatewayErrors } from '../errors/gateway-error';
 import { openAiErrorBody, redactSecrets } from '../errors/openai-error-body';
 import type { AdmittedCall } from '../preflight/preflight-context';
@@ -63,7 +63,6 @@ export class OpenAiRelay {
     const stream = operation !== 'embeddings' && body.stream === true;
     const options = body.stream_options && typeof body.stream_options === 'object' ? (body.stream_options as Record<string, unknown>) : {};
     const clientWantsUsage = stream && options.include_usage === true;
-    const adapter = adapterFor(call.route.provider.type);
     if (stream && operation === 'chat') body.stream_options = { ...options, include_usage: true };
     const adjusted = operation === 'embeddings' ? [] : adjustParameters(body, this.parameterRules.for(call.route));
 
@@ -81,7 +80,7 @@ export class OpenAiRelay {
     });
     let result: Outcome;
     try {
-      const answer = await this.send(call, adapter, operation, body, upstreamBoundHeaders(req.headers), state, adjusted);
+      const answer = await this.send(call, operation, body, upstreamBoundHeaders(req.headers), state, adjusted);
       const upstream = answer.upstream;
       for (const [name, value] of clientBoundHeaders(upstream.headers)) res.setHeader(name, value);
       const firstByteMs = Date.now() - call.startedAt.getTime();
@@ -106,10 +105,9 @@ export class OpenAiRelay {
    */
   private async send(
     call: AdmittedCall,
-    adapter: ProviderAdapter,
     operation: OpenAiOperation,
     body: Record<string, unknown>,
-    clientHeaders: Record<string, string>,
+    clientHeaders: Record<string, string> | undefined,
     state: CallState,
     adjusted: string[],
   ): Promise<UpstreamAnswer> {
@@ -119,8 +117,8 @@ export class OpenAiRelay {
     for (let i = 0; ; i++) {
       const credential = candidates[i]!;
       call.credential = credential;
-      const target = adapter.target(call.route, credential, operation);
-      target.headers = { ...clientHeaders, ...target.headers };
+      const cached = upstreamTarget(call.route, credential, operation);
+      const target = clientHeaders ? { ...cached, headers: { ...clientHeaders, ...cached.headers } } : cached;
       const last = i + 1 >= attempts;
       try {
         const upstream = await this.upstream.send(

@@ -30,7 +30,7 @@ export class UpstreamClient implements OnApplicationShutdown {
       return await this.pool(credentialId, target.url).request({
         method: 'POST',
         path: target.url.pathname + target.url.search,
-        headers: { ...target.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        headers: target.headers,
         body,
         signal,
       });
