@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import type { ResponseInputItem } from 'openai/resources/responses/responses';
+import { StoredResponses } from '../../libs/proxy/src/responses/stored-responses.service';
 import { FAKE_AZURE_KEY, startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
 
 const org = (fakeUrl: string) => `
@@ -24,14 +25,20 @@ models:
     prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "1.25", cachedInputPer1M: "0.125", outputPer1M: "10" }]
   - slug: azure/gpt-5.4
   - slug: azure-v1/gpt-5.4
+  - slug: openai/gpt-legacy
+    responses: unavailable
 members:
   - identifier: dev
+  - identifier: other
 allocations:
   - { member: dev, model: openai/gpt-5.4 }
+  - { member: dev, model: openai/gpt-legacy }
+  - { member: other, model: openai/gpt-5.4 }
   - { member: dev, model: azure/gpt-5.4 }
   - { member: dev, model: azure-v1/gpt-5.4 }
 keys:
-  - { member: dev, name: codex, allocations: [openai/gpt-5.4, azure/gpt-5.4, azure-v1/gpt-5.4] }
+  - { member: dev, name: codex, allocations: [openai/gpt-5.4, azure/gpt-5.4, azure-v1/gpt-5.4, openai/gpt-legacy] }
+  - { member: other, name: k, allocations: [openai/gpt-5.4] }
 `;
 
 /** SSE events of a raw `/v1/responses` stream, in order, with their `event:` names. */
@@ -50,8 +57,8 @@ describe('Responses API through the gateway (official openai SDK)', () => {
   let h: GatewayHarness;
   let client: OpenAI;
   let key: string;
-  const raw = (body: Record<string, unknown>, headers: Record<string, string> = {}, signal?: AbortSignal) =>
-    fetch(`${h.server.url}/v1/responses`, {
+  const raw = (body: Record<string, unknown>, headers: Record<string, string> = {}, signal?: AbortSignal, path = '/v1/responses') =>
+    fetch(`${h.server.url}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
       body: JSON.stringify(body),
@@ -209,7 +216,12 @@ describe('Responses API through the gateway (official openai SDK)', () => {
     expect(last.event).toBe('response.failed');
     expect(last.data.sequence_number).toBe(4);
     const failed = last.data.response as { id: string; status: string; error: { code: string; message: string } };
-    expect(failed).toMatchObject({ id: 'resp_fake_0001', status: 'failed', error: { code: 'server_error' } });
+    expect(failed).toMatchObject({
+      id: (events[0]!.data.response as { id: string }).id,
+      status: 'failed',
+      error: { code: 'server_error' },
+    });
+    expect(failed.id).toMatch(/^resp_fake_\d{4}$/);
     const record = await h.ledger(res.headers.get('x-request-id'));
     expect(record).toMatchObject({ outcome: 'upstream_error', error_code: 'upstream_unreachable' });
     expect(Number(record.input_tokens)).toBeGreaterThan(0);
@@ -277,6 +289,86 @@ describe('Responses API through the gateway (official openai SDK)', () => {
     expect(await res.json()).toMatchObject({
       error: { code: 'rate_limit_exceeded', message: 'Rate limit reached. Please try again in 2.5s.' },
     });
+  });
+
+  it('should continue, retrieve, list and delete a stored response for its owner only', async () => {
+    const first = await client.responses.create({ model: 'openai/gpt-5.4', input: 'remember me', store: true });
+    expect(await client.responses.retrieve(first.id)).toMatchObject({ id: first.id, status: 'completed' });
+    const items = await client.responses.inputItems.list(first.id);
+    expect(items.data[0]).toMatchObject({ type: 'message', role: 'user' });
+
+    const next = await client.responses.create({ model: 'openai/gpt-5.4', input: 'and now?', previous_response_id: first.id });
+    expect(next.status).toBe('completed');
+    expect(h.fake.received.at(-1)!.body).toMatchObject({ previous_response_id: first.id, model: 'gpt-5.4' });
+
+    // Another member: the id does not exist for them, and nothing is sent upstream.
+    const other = h.client(h.keys['other/k']!);
+    const before = h.fake.received.length;
+    await expect(other.responses.retrieve(first.id)).rejects.toMatchObject({ status: 404, code: 'response_not_found' });
+    await expect(other.responses.create({ model: 'openai/gpt-5.4', input: 'x', previous_response_id: first.id })).rejects.toMatchObject({
+      status: 400,
+      code: 'previous_response_not_found',
+      param: 'previous_response_id',
+    });
+    // The owner, through another allocation: told where it lives.
+    const elsewhere = await client.responses
+      .create({ model: 'azure/gpt-5.4', input: 'x', previous_response_id: first.id })
+      .catch((e: unknown) => e);
+    expect(elsewhere).toMatchObject({ status: 400, code: 'previous_response_other_allocation' });
+    expect((elsewhere as Error).message).toContain('openai/gpt-5.4');
+    expect(h.fake.received.length).toBe(before);
+
+    // store: false is not remembered; deleting forgets; an expired row is refused and swept.
+    const unstored = await client.responses.create({ model: 'openai/gpt-5.4', input: 'forget me', store: false });
+    await expect(client.responses.create({ model: 'openai/gpt-5.4', input: 'x', previous_response_id: unstored.id })).rejects.toMatchObject(
+      {
+        code: 'previous_response_not_found',
+      },
+    );
+    expect(await client.responses.delete(next.id)).toMatchObject({ id: next.id, deleted: true });
+    await expect(client.responses.retrieve(next.id)).rejects.toMatchObject({ status: 404 });
+    await h.pg.query(`UPDATE stored_responses SET expires_at = now() - interval '1 second' WHERE response_id = $1`, [first.id]);
+    await expect(client.responses.create({ model: 'openai/gpt-5.4', input: 'x', previous_response_id: first.id })).rejects.toMatchObject({
+      code: 'previous_response_not_found',
+    });
+    expect(await h.server.app.get(StoredResponses).sweepExpired()).toBe(1);
+    expect((await h.pg.query(`SELECT count(*)::int AS n FROM stored_responses WHERE response_id = $1`, [first.id])).rows[0].n).toBe(0);
+  });
+
+  it('should forward /v1/responses/compact and bill it, or name the limitation where the provider lacks it', async () => {
+    const res = await raw(
+      { model: 'openai/gpt-5.4', input: [{ role: 'user', content: 'a long session' }] },
+      {},
+      undefined,
+      '/v1/responses/compact',
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { output: { type: string; encrypted_content: string }[]; usage: { input_tokens: number } };
+    expect(body.output).toEqual([{ type: 'compaction', id: 'cmp_fake_0001', encrypted_content: 'gAAAAB-compacted-window' }]);
+    expect(h.fake.received.at(-1)!.path).toBe('/v1/responses/compact');
+    const record = await h.ledger(res.headers.get('x-request-id'));
+    expect(record).toMatchObject({ endpoint: 'responses.compact', outcome: 'success' });
+    expect(Number(record.input_tokens)).toBe(body.usage.input_tokens);
+    expect(Number(record.output_tokens)).toBe(50);
+
+    h.fake.script({ status: 404, errorBody: { error: { message: 'Not found', type: 'invalid_request_error', param: null, code: null } } });
+    const unsupported = await raw({ model: 'openai/gpt-5.4', input: 'x' }, {}, undefined, '/v1/responses/compact');
+    expect(unsupported.status).toBe(400);
+    expect(await unsupported.json()).toMatchObject({
+      error: { code: 'compaction_unsupported', message: expect.stringContaining('"openai"') },
+    });
+  });
+
+  it('should refuse a model whose Responses support is unavailable before any upstream call', async () => {
+    const before = h.fake.received.length;
+    await expect(client.responses.create({ model: 'openai/gpt-legacy', input: 'hi' })).rejects.toMatchObject({
+      status: 400,
+      code: 'responses_unsupported',
+      param: 'model',
+    });
+    expect(h.fake.received.length).toBe(before);
+    const chat = await client.chat.completions.create({ model: 'openai/gpt-legacy', messages: [{ role: 'user', content: 'hi' }] });
+    expect(chat.choices[0]!.message.content).toBe('Hello from the fake upstream!');
   });
 
   it('should refuse a bad request in the OpenAI error shape before any upstream call', async () => {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { answerResponses, type ResponsesScript } from './responses-wire';
+import { answerResponses, compactResponse, type ResponseStore, type ResponsesScript } from './responses-wire';
 
 /**
  * A fake OpenAI / Azure OpenAI server written from the public API reference: chat completions (JSON and SSE with a
@@ -29,6 +29,8 @@ export interface ReceivedRequest {
 
 export class OpenAiFake {
   readonly received: ReceivedRequest[] = [];
+  readonly storedResponses: ResponseStore = new Map();
+  private responseCount = 0;
   /** Requests whose client (the gateway) closed the connection before the answer was complete. */
   aborted = 0;
   private readonly queue: FakeScript[] = [];
@@ -86,12 +88,40 @@ export class OpenAiFake {
       return;
     }
     const path = (req.url ?? '').split('?')[0]!;
+    if (path.endsWith('/responses/compact') && req.method === 'POST') return compactResponse(body, res);
+    const storedPath = /\/responses\/([^/]+)(\/input_items)?$/.exec(path);
+    if (storedPath) return this.storedResponse(req.method ?? 'GET', decodeURIComponent(storedPath[1]!), !!storedPath[2], res);
     if (path.endsWith('/embeddings')) return this.embeddings(body, res);
     if (path.endsWith('/chat/completions')) return this.chat(body, script, res);
-    if (path.endsWith('/responses')) return answerResponses(body, script, res);
+    if (path.endsWith('/responses')) {
+      const id = `resp_fake_${String(++this.responseCount).padStart(4, '0')}`;
+      return answerResponses(body, script, res, id, this.storedResponses);
+    }
     res
       .writeHead(404, { 'content-type': 'application/json' })
       .end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error', param: null, code: null } }));
+  }
+
+  /** GET /responses/{id}, GET /responses/{id}/input_items, DELETE /responses/{id}, as the API reference shapes them. */
+  private storedResponse(method: string, id: string, inputItems: boolean, res: ServerResponse): void {
+    const stored = this.storedResponses.get(id);
+    const json = (status: number, value: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+    if (!stored) {
+      json(404, { error: { message: `Response with id '${id}' not found.`, type: 'invalid_request_error', param: null, code: null } });
+      return;
+    }
+    if (method === 'DELETE') {
+      this.storedResponses.delete(id);
+      json(200, { id, object: 'response', deleted: true });
+    } else if (inputItems) {
+      const input =
+        typeof stored.input === 'string'
+          ? [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: stored.input }] }]
+          : stored.input;
+      const data = (input as Record<string, unknown>[]).map((item, i) => ({ id: `msg_in_${i}`, ...item }));
+      json(200, { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: false });
+    } else json(200, stored.response);
   }
 
   private embeddings(body: Record<string, unknown>, res: ServerResponse): void {

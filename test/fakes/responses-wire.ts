@@ -31,8 +31,16 @@ export function responsesTokens(body: Record<string, unknown>): number {
   return 10 + Math.ceil(JSON.stringify(body.input ?? '').length / 4) + Math.ceil(String(body.instructions ?? '').length / 4);
 }
 
-export async function answerResponses(body: Record<string, unknown>, script: ResponsesScript, res: ServerResponse): Promise<void> {
-  const id = 'resp_fake_0001';
+/** Stored responses of the fake (`store` not false), by id, with the input they were created from. */
+export type ResponseStore = Map<string, { response: Record<string, unknown>; input: unknown }>;
+
+export async function answerResponses(
+  body: Record<string, unknown>,
+  script: ResponsesScript,
+  res: ServerResponse,
+  id: string,
+  store: ResponseStore,
+): Promise<void> {
   const created_at = 1_764_460_800;
   const includeEncrypted = Array.isArray(body.include) && body.include.includes('reasoning.encrypted_content');
   const items: Item[] = [];
@@ -102,6 +110,7 @@ export async function answerResponses(body: Record<string, unknown>, script: Res
     ...(status === 'completed' ? { completed_at: created_at + 2 } : {}),
   });
   const finalStatus = script.failWith ? 'failed' : 'completed';
+  if (body.store !== false && !script.failWith) store.set(id, { response: response(finalStatus, items, true), input: body.input });
 
   if (body.stream !== true) {
     res.writeHead(200, { 'content-type': 'application/json', 'openai-model': `${String(body.model)}-2026-01-01` });
@@ -183,3 +192,24 @@ const pieces = (text: string, size: number) => {
   const chars = Array.from(text); // by code point: a delta never splits a character (the transport may)
   return Array.from({ length: Math.max(1, Math.ceil(chars.length / size)) }, (_, i) => chars.slice(i * size, i * size + size).join(''));
 };
+
+/** `POST /responses/compact`: the whole window compacted into one opaque `compaction` item, with usage. */
+export function compactResponse(body: Record<string, unknown>, res: ServerResponse): void {
+  const inputTokens = responsesTokens(body);
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(
+    JSON.stringify({
+      id: 'resp_compact_0001',
+      object: 'response.compaction',
+      created_at: 1_764_460_800,
+      output: [{ type: 'compaction', id: 'cmp_fake_0001', encrypted_content: 'gAAAAB-compacted-window' }],
+      usage: {
+        input_tokens: inputTokens,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens: 50,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: inputTokens + 50,
+      },
+    }),
+  );
+}

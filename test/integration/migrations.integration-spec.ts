@@ -44,6 +44,7 @@ describe('migrations', () => {
         'providers',
         'schema_migrations',
         'schema_migrations_lock',
+        'stored_responses',
         'tags',
       ].sort(),
     );

@@ -1,3 +1,7 @@
+import { StoredResponseEntity } from './responses/stored-response.entity';
+
+export { StoredResponseEntity };
+export const PROXY_ENTITIES = [StoredResponseEntity];
 export { ProxyModule } from './proxy.module';
 export { OpenAiExceptionFilter } from './errors/openai-exception.filter';
 export { GatewayError, GatewayErrors } from './errors/gateway-error';

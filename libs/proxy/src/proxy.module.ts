@@ -8,11 +8,22 @@ import { PreflightService } from './preflight/preflight.service';
 import { LiveCalls } from './relay/live-calls.service';
 import { OpenAiRelay } from './relay/openai-relay.service';
 import { ParameterRules } from './relay/parameter-compat';
+import { StoredResponseProxy } from './responses/stored-response-proxy.service';
+import { StoredResponses } from './responses/stored-responses.service';
 import { UpstreamClient } from './upstream/upstream-client.service';
 
 @Module({
   imports: [AllocationsModule, CatalogModule, BillingModule],
   controllers: [OpenAiController],
-  providers: [PreflightService, PreflightGuard, UpstreamClient, OpenAiRelay, LiveCalls, ParameterRules],
+  providers: [
+    PreflightService,
+    PreflightGuard,
+    UpstreamClient,
+    OpenAiRelay,
+    LiveCalls,
+    ParameterRules,
+    StoredResponses,
+    StoredResponseProxy,
+  ],
 })
 export class ProxyModule {}

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AccessMode, ModelKind, ProviderType } from '@allot/contracts';
+import type { AccessMode, ModelKind, ProviderType, ResponsesSupport } from '@allot/contracts';
 import { APP_CONFIG, ChangeBus, KeyringService, type AppConfig } from '@allot/platform';
 import { ModelEntity } from '../models/entities/model.entity';
 import { ProviderCredentialEntity, type CredentialSettings } from '../providers/entities/provider-credential.entity';
@@ -22,6 +22,8 @@ export interface ModelRoute {
   upstreamName: string;
   kind: ModelKind;
   maxOutputTokens: number | null;
+  /** Whether the Responses API works for this model upstream (tested or set by an admin). */
+  responses: ResponsesSupport;
   createdAt: Date;
   /** Tag policy (C3); the policy lib decides with it. */
   access: { mode: AccessMode; allowTags: string[]; denyTags: string[] };
@@ -87,6 +89,7 @@ export class RouteCatalog {
         upstreamName: model.upstreamName,
         kind: model.kind,
         maxOutputTokens: model.maxOutputTokens,
+        responses: model.responsesSupport,
         createdAt: model.createdAt,
         access: { mode: model.defaultAccess, allowTags: model.allowedTags, denyTags: model.deniedTags },
         provider: {

@@ -3,9 +3,14 @@ import type { ProviderType } from '@allot/contracts';
 import { GatewayErrors } from '../errors/gateway-error';
 
 /** The OpenAI-wire operations the gateway forwards natively. */
-export type OpenAiOperation = 'chat' | 'embeddings' | 'responses';
+export type OpenAiOperation = 'chat' | 'embeddings' | 'responses' | 'compact';
 
-const PATHS: Record<OpenAiOperation, string> = { chat: '/chat/completions', embeddings: '/embeddings', responses: '/responses' };
+const PATHS: Record<OpenAiOperation, string> = {
+  chat: '/chat/completions',
+  embeddings: '/embeddings',
+  responses: '/responses',
+  compact: '/responses/compact',
+};
 
 /** Azure serves the Responses API outside deployment URLs; this version is used unless the provider names one. */
 const AZURE_RESPONSES_API_VERSION = '2025-04-01-preview';
@@ -65,9 +70,9 @@ export const azureOpenAiAdapter: ProviderAdapter = {
     const url =
       apiVersion === 'v1'
         ? new URL(`${base}/openai/v1${PATHS[operation]}`)
-        : operation === 'responses'
+        : operation === 'responses' || operation === 'compact'
           ? new URL(
-              `${base}/openai/responses?api-version=${encodeURIComponent(route.provider.settings.responsesApiVersion ?? AZURE_RESPONSES_API_VERSION)}`,
+              `${base}/openai${PATHS[operation]}?api-version=${encodeURIComponent(route.provider.settings.responsesApiVersion ?? AZURE_RESPONSES_API_VERSION)}`,
             )
           : new URL(
               `${base}/openai/deployments/${encodeURIComponent(deployment)}${PATHS[operation]}?api-version=${encodeURIComponent(apiVersion)}`,

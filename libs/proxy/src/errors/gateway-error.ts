@@ -81,6 +81,52 @@ export const GatewayErrors = {
       'rejected_policy',
       { param: 'model' },
     ),
+  responsesUnavailable: (model: string) =>
+    new GatewayError(
+      400,
+      'invalid_request_error',
+      'responses_unsupported',
+      `${model} does not support the Responses API at its provider; call it through /v1/chat/completions, or ask an admin to re-test it.`,
+      'rejected_invalid',
+      { param: 'model' },
+    ),
+  previousResponseNotFound: (id: string) =>
+    new GatewayError(
+      400,
+      'invalid_request_error',
+      'previous_response_not_found',
+      `Previous response "${id}" is not known for this key: it was not stored (store: false), has expired, or belongs to someone else. Send the conversation in "input" instead.`,
+      'rejected_invalid',
+      { param: 'previous_response_id' },
+    ),
+  previousResponseElsewhere: (id: string, where: string) =>
+    new GatewayError(
+      400,
+      'invalid_request_error',
+      'previous_response_other_allocation',
+      `Previous response "${id}" was created with ${where}, and a stored response can only be continued there. Call that model, or send the conversation in "input" instead.`,
+      'rejected_invalid',
+      { param: 'previous_response_id' },
+    ),
+  previousResponseUnavailable: (id: string) =>
+    new GatewayError(
+      400,
+      'invalid_request_error',
+      'previous_response_unavailable',
+      `Previous response "${id}" is stored under a provider credential that is no longer active. Send the conversation in "input" instead.`,
+      'rejected_invalid',
+      { param: 'previous_response_id' },
+    ),
+  compactionUnsupported: (provider: string) =>
+    new GatewayError(
+      400,
+      'invalid_request_error',
+      'compaction_unsupported',
+      `The provider "${provider}" does not offer /responses/compact. Compact the conversation client-side (an ordinary /v1/responses call asking for a summary) instead.`,
+      'client_error',
+    ),
+  responseNotFound: (id: string) =>
+    new GatewayError(404, 'invalid_request_error', 'response_not_found', `Response with id "${id}" not found.`, 'rejected_scope'),
   providerUnavailable: (model: string) =>
     new GatewayError(
       503,

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, NotFoundException, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { RouteCatalog } from '@allot/catalog';
 import { decideModelAccess } from '@allot/policy';
@@ -6,6 +6,7 @@ import { PreflightGuard, V1Endpoint } from '../preflight/preflight.guard';
 import type { AdmittedCall } from '../preflight/preflight-context';
 import { isAdmitted } from '../preflight/preflight.service';
 import { OpenAiRelay } from '../relay/openai-relay.service';
+import { StoredResponseProxy } from '../responses/stored-response-proxy.service';
 
 interface ModelObject {
   id: string;
@@ -27,6 +28,7 @@ export class OpenAiController {
   constructor(
     private readonly relay: OpenAiRelay,
     private readonly catalog: RouteCatalog,
+    private readonly storedResponses: StoredResponseProxy,
   ) {}
 
   @Post('chat/completions')
@@ -41,6 +43,33 @@ export class OpenAiController {
   @V1Endpoint({ name: 'responses', requiresModel: true })
   responses(@Req() req: Request, @Res() res: Response): Promise<void> {
     return this.relay.forward(admitted(req), 'responses', req, res);
+  }
+
+  /** Forwarded where the provider has it; elsewhere a 400 naming the limitation. */
+  @Post('responses/compact')
+  @HttpCode(200)
+  @V1Endpoint({ name: 'responses.compact', requiresModel: true })
+  compact(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.relay.forward(admitted(req), 'compact', req, res);
+  }
+
+  /** Stored responses, for their owner only (see StoredResponseProxy). */
+  @Get('responses/:id')
+  @V1Endpoint({ name: 'responses.retrieve', requiresModel: false })
+  retrieveResponse(@Req() req: Request, @Res() res: Response, @Param('id') id: string): Promise<void> {
+    return this.storedResponses.relay(req.allot!.key!, id, 'retrieve', req, res);
+  }
+
+  @Get('responses/:id/input_items')
+  @V1Endpoint({ name: 'responses.input_items', requiresModel: false })
+  responseInputItems(@Req() req: Request, @Res() res: Response, @Param('id') id: string): Promise<void> {
+    return this.storedResponses.relay(req.allot!.key!, id, 'input_items', req, res);
+  }
+
+  @Delete('responses/:id')
+  @V1Endpoint({ name: 'responses.delete', requiresModel: false })
+  deleteResponse(@Req() req: Request, @Res() res: Response, @Param('id') id: string): Promise<void> {
+    return this.storedResponses.relay(req.allot!.key!, id, 'delete', req, res);
   }
 
   @Post('embeddings')

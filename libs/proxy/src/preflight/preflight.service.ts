@@ -55,6 +55,8 @@ export class PreflightService {
     const route = await this.catalog.route(allocation.modelId);
     if (!route) throw GatewayErrors.providerUnavailable(allocation.modelSlug);
     ctx.route = route;
+    if (ctx.endpoint.startsWith('responses') && route.responses === 'unavailable')
+      throw GatewayErrors.responsesUnavailable(allocation.modelSlug);
     if (!decideModelAccess(route.access, key.memberTags).allowed) throw GatewayErrors.modelForbidden(allocation.modelSlug);
     let estimate: CallEstimate | undefined;
     ctx.estimate = () =>

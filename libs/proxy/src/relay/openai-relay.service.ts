@@ -4,7 +4,9 @@ import type { Request, Response } from 'express';
 import { errors as undiciErrors, type Dispatcher } from 'undici';
 import { LedgerWriter, normalizeOpenAiUsage, PriceBook, ZERO_USAGE, type NormalizedUsage } from '@allot/billing';
 import type { CallOutcome } from '@allot/contracts';
-import { APP_CONFIG, type AppConfig } from '@allot/platform';
+import type { Logger } from 'pino';
+import { APP_CONFIG, APP_LOGGER, type AppConfig } from '@allot/platform';
+import { StoredResponses } from '../responses/stored-responses.service';
 import { upstreamTarget, type OpenAiOperation } from '../adapters/provider-adapter';
 import { GatewayError, GatewayErrors } from '../errors/gateway-error';
 import { openAiErrorBody, redactSecrets } from '../errors/openai-error-body';
@@ -33,6 +35,8 @@ interface UpstreamAnswer {
 }
 
 interface Outcome {
+  /** The provider's response id (Responses API), for stored responses. */
+  responseId?: string;
   statusCode: number;
   outcome: CallOutcome;
   usage: NormalizedUsage;
@@ -55,12 +59,14 @@ export class OpenAiRelay {
     private readonly prices: PriceBook,
     private readonly live: LiveCalls,
     private readonly parameterRules: ParameterRules,
+    private readonly storedResponses: StoredResponses,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async forward(call: AdmittedCall, operation: OpenAiOperation, req: Request, res: Response): Promise<void> {
     const body = { ...(req.body as Record<string, unknown>) };
-    const stream = operation !== 'embeddings' && body.stream === true;
+    const stream = (operation === 'chat' || operation === 'responses') && body.stream === true;
     const options = body.stream_options && typeof body.stream_options === 'object' ? (body.stream_options as Record<string, unknown>) : {};
     const clientWantsUsage = stream && options.include_usage === true;
     if (stream && operation === 'chat') body.stream_options = { ...options, include_usage: true };
@@ -79,22 +85,59 @@ export class OpenAiRelay {
       abort.abort();
     });
     let result: Outcome;
+    let protocol: StreamProtocol | undefined;
     try {
-      const answer = await this.send(call, operation, body, upstreamBoundHeaders(req.headers), state, adjusted);
+      const pinned = operation === 'responses' ? await this.pinPreviousResponse(call, body.previous_response_id) : false;
+      const answer = await this.send(call, operation, body, upstreamBoundHeaders(req.headers), state, adjusted, pinned);
       const upstream = answer.upstream;
       for (const [name, value] of clientBoundHeaders(upstream.headers)) res.setHeader(name, value);
       const firstByteMs = Date.now() - call.startedAt.getTime();
       if (adjusted.length > 0) res.setHeader('x-allot-adjusted-params', adjusted.join(', '));
-      if (upstream.statusCode >= 400) result = await this.relayUpstreamError(call, answer, res, firstByteMs);
-      else if (stream)
-        result = await this.relayStream(upstream, res, this.streamProtocol(operation, call, clientWantsUsage), firstByteMs, state);
-      else result = await this.relayJson(upstream, res, operation, firstByteMs);
+      if (upstream.statusCode >= 400) result = await this.relayUpstreamError(call, operation, answer, res, firstByteMs);
+      else if (stream) {
+        protocol = this.streamProtocol(operation, call, clientWantsUsage);
+        result = await this.relayStream(upstream, res, protocol, firstByteMs, state);
+        if (protocol instanceof ResponsesStream) result.responseId = protocol.responseId;
+      } else result = await this.relayJson(upstream, res, operation, firstByteMs);
     } catch (error) {
       result = this.failBeforeResponse(error, res, state);
     } finally {
       unregister();
     }
     await this.record(call, operation, stream, req, result);
+    if (operation === 'responses' && body.store !== false && result.outcome === 'success' && result.responseId) {
+      this.storedResponses
+        .remember({
+          responseId: result.responseId,
+          memberId: call.key.memberId,
+          allocationId: call.allocation.allocationId,
+          modelId: call.route.modelId,
+          providerId: call.route.provider.id,
+          credentialId: call.credential.id,
+        })
+        .catch((error: unknown) => this.logger.warn({ err: error, requestId: call.requestId }, 'could not remember a stored response'));
+    }
+  }
+
+  /**
+   * A `previous_response_id` continues a response stored upstream: only its owner may, only through the allocation
+   * that created it, and only through the credential that holds it (so no retry on another). Returns whether the
+   * credential was pinned.
+   */
+  private async pinPreviousResponse(call: AdmittedCall, previous: unknown): Promise<boolean> {
+    if (previous === undefined || previous === null) return false;
+    if (typeof previous !== 'string' || previous.length === 0 || previous.length > 128)
+      throw GatewayErrors.invalidBody('previous_response_id must be a response id string.', 'previous_response_id');
+    const stored = await this.storedResponses.find(previous);
+    if (!stored || stored.memberId !== call.key.memberId) throw GatewayErrors.previousResponseNotFound(previous);
+    if (stored.allocationId !== call.allocation.allocationId) {
+      const origin = call.key.scope.find((a) => a.allocationId === stored.allocationId);
+      throw GatewayErrors.previousResponseElsewhere(previous, origin ? origin.modelSlug : 'another of your allocations');
+    }
+    const credential = call.route.credentials.find((c) => c.id === stored.credentialId);
+    if (!credential) throw GatewayErrors.previousResponseUnavailable(previous);
+    call.credential = credential;
+    return true;
   }
 
   /**
@@ -110,10 +153,11 @@ export class OpenAiRelay {
     clientHeaders: Record<string, string> | undefined,
     state: CallState,
     adjusted: string[],
+    pinned: boolean,
   ): Promise<UpstreamAnswer> {
     let parameterRetried = false;
     const candidates = [call.credential, ...call.route.credentials.filter((c) => c.id !== call.credential.id)];
-    const attempts = this.config.upstream.retryOtherCredential ? candidates.length : 1;
+    const attempts = this.config.upstream.retryOtherCredential && !pinned ? candidates.length : 1;
     for (let i = 0; ; i++) {
       const credential = candidates[i]!;
       call.credential = credential;
@@ -159,10 +203,18 @@ export class OpenAiRelay {
     const bytes = Buffer.from(await upstream.body.arrayBuffer());
     // Relayed as it came; only the usage object is read from it. A response object's `usage` is not its last key
     // (user-supplied `metadata` follows), so Responses answers are parsed; chat and embeddings are scanned.
-    const usage = normalizeOpenAiUsage(operation === 'responses' ? responseUsage(bytes) : scanUsage(bytes.toString('utf8')));
+    const parsed = operation === 'responses' || operation === 'compact' ? parseResponse(bytes) : undefined;
+    const usage = normalizeOpenAiUsage(parsed ? parsed.usage : scanUsage(bytes.toString('utf8')));
     res.status(upstream.statusCode).setHeader('content-type', String(upstream.headers['content-type'] ?? 'application/json'));
     res.end(bytes);
-    return { statusCode: upstream.statusCode, outcome: 'success', usage: usage ?? ZERO_USAGE, firstByteMs };
+    const responseId = typeof parsed?.id === 'string' ? parsed.id : undefined;
+    return {
+      statusCode: upstream.statusCode,
+      outcome: 'success',
+      usage: usage ?? ZERO_USAGE,
+      firstByteMs,
+      ...(responseId ? { responseId } : {}),
+    };
   }
 
   private async relayStream(
@@ -216,9 +268,28 @@ export class OpenAiRelay {
     }
   }
 
-  private async relayUpstreamError(call: AdmittedCall, answer: UpstreamAnswer, res: Response, firstByteMs: number): Promise<Outcome> {
+  private async relayUpstreamError(
+    call: AdmittedCall,
+    operation: OpenAiOperation,
+    answer: UpstreamAnswer,
+    res: Response,
+    firstByteMs: number,
+  ): Promise<Outcome> {
     const upstream = answer.upstream;
     const text = answer.errorText ?? (await upstream.body.text());
+    if (operation === 'compact' && [404, 405, 501].includes(upstream.statusCode)) {
+      // The provider has no compaction endpoint: say so, instead of a bare 404 that reads like a gateway fault.
+      const failure = GatewayErrors.compactionUnsupported(call.route.provider.name);
+      res.status(failure.status).json(openAiErrorBody(failure));
+      return {
+        statusCode: failure.status,
+        outcome: 'client_error',
+        usage: ZERO_USAGE,
+        firstByteMs,
+        errorCode: failure.code,
+        errorMessage: failure.message,
+      };
+    }
     let parsed: { error?: { message?: unknown; type?: unknown; param?: unknown; code?: unknown } } | undefined;
     try {
       parsed = JSON.parse(text) as typeof parsed;
@@ -308,11 +379,16 @@ export class OpenAiRelay {
   }
 }
 
-const ENDPOINT_NAMES: Record<OpenAiOperation, string> = { chat: 'chat.completions', embeddings: 'embeddings', responses: 'responses' };
+const ENDPOINT_NAMES: Record<OpenAiOperation, string> = {
+  chat: 'chat.completions',
+  embeddings: 'embeddings',
+  responses: 'responses',
+  compact: 'responses.compact',
+};
 
-function responseUsage(bytes: Buffer): unknown {
+function parseResponse(bytes: Buffer): { id?: unknown; usage?: unknown } | undefined {
   try {
-    return (JSON.parse(bytes.toString('utf8')) as { usage?: unknown }).usage;
+    return JSON.parse(bytes.toString('utf8')) as { id?: unknown; usage?: unknown };
   } catch {
     return undefined;
   }

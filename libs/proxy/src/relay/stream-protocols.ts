@@ -60,7 +60,8 @@ export class ResponsesStream implements StreamProtocol {
   usage: NormalizedUsage | undefined;
   complete = false;
   upstreamFailure: { code: string; message: string } | undefined;
-  private responseId: string | undefined;
+  /** The upstream's response id, from `response.created`. */
+  responseId: string | undefined;
   private model: string | undefined;
   private lastSequence = -1;
 

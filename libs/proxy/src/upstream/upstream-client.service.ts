@@ -25,10 +25,16 @@ export class UpstreamClient implements OnApplicationShutdown {
   }
 
   /** Rejects with `GatewayErrors.upstreamBlocked()` when the provider's address is refused by the network policy. */
-  async send(credentialId: string, target: UpstreamTarget, body: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  async send(
+    credentialId: string,
+    target: UpstreamTarget,
+    body: string | null,
+    signal: AbortSignal,
+    method: 'POST' | 'GET' | 'DELETE' = 'POST',
+  ): Promise<Dispatcher.ResponseData> {
     try {
       return await this.pool(credentialId, target.url).request({
-        method: 'POST',
+        method,
         path: target.url.pathname + target.url.search,
         headers: target.headers,
         body,
