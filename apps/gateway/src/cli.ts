@@ -2,7 +2,10 @@ import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import pino, { type Logger } from 'pino';
-import { AllocationAdminService, KeysService } from '@allot/allocations';
+import { AllocationAdminService, hashApiKey, isWellFormedApiKey, KeyResolver, KeysService } from '@allot/allocations';
+import { ModelCapabilities, RouteCatalog } from '@allot/catalog';
+import { RESPONSES_SUPPORT, type ResponsesSupport } from '@allot/contracts';
+import { ResponsesProbe } from '@allot/proxy';
 import { AdminBootstrapService } from '@allot/identity';
 import {
   ConfigError,
@@ -198,6 +201,55 @@ const COMMANDS: Record<string, Command> = {
       for (const r of reports) ctx.out(`${r.table}: ${r.reEncrypted} secret(s) re-encrypted under key "${service.activeKeyId}"`);
     },
   },
+  'test-responses': {
+    summary: "test with one tiny billable request whether a model's provider serves the Responses API, and record it",
+    usage: 'test-responses --model <provider/model> [--set available|unavailable|unknown]',
+    options: { model: { type: 'string' }, set: { type: 'string' } },
+    runtime: { migrate: true, verifyKeyring: true },
+    async run(args, ctx) {
+      const slug = str(args.model, 'model');
+      if (args.set !== undefined) {
+        if (!RESPONSES_SUPPORT.includes(args.set as ResponsesSupport))
+          throw new UsageError(`--set must be one of ${RESPONSES_SUPPORT.join(', ')}`);
+        await ctx.get(ModelCapabilities).setResponsesSupport(slug, args.set as ResponsesSupport, 'manual');
+        ctx.out(`${slug}: Responses API ${String(args.set)} (set manually)`);
+        return;
+      }
+      const result = await ctx.get(ResponsesProbe).test(slug);
+      ctx.out(`${slug}: Responses API ${result.support} (tested: ${result.detail})`);
+    },
+  },
+  'codex-config': {
+    summary: "print a ~/.codex/config.toml that points the Codex CLI at this gateway with one of a member's keys",
+    usage: 'codex-config (--key <allot_k1_…> | --member <identifier> --key-name <name>) [--model <provider/model>]',
+    options: { key: { type: 'string' }, member: { type: 'string' }, 'key-name': { type: 'string' }, model: { type: 'string' } },
+    runtime: { migrate: true, verifyKeyring: false },
+    async run(args, ctx) {
+      let hash: string;
+      if (typeof args.key === 'string') {
+        if (!isWellFormedApiKey(args.key)) throw new UsageError('--key is not an Allot key (allot_k1_…)');
+        hash = hashApiKey(args.key);
+      } else hash = await ctx.get(KeysService).activeKeyHash(str(args.member, 'member'), str(args['key-name'], 'key-name'));
+      const key = await ctx.get(KeyResolver).resolveHash(hash, { fresh: true });
+      if (!key || key.revokedAt) throw new DomainError(404, 'key_not_found', 'no active key matches');
+      const catalog = ctx.get(RouteCatalog);
+      const usable: string[] = [];
+      for (const allocation of key.scope.filter((a) => a.status === 'active')) {
+        const route = await catalog.route(allocation.modelId);
+        if (route && route.kind === 'chat' && route.responses !== 'unavailable') usable.push(route.slug);
+      }
+      const model = typeof args.model === 'string' ? args.model : usable[0];
+      if (!model || !usable.includes(model)) {
+        throw new DomainError(
+          404,
+          'model_not_usable',
+          `this key has no ${typeof args.model === 'string' ? `usable allocation of ${args.model}` : 'model'} for the Responses API` +
+            (usable.length ? `; it can use: ${usable.join(', ')}` : ''),
+        );
+      }
+      ctx.out(codexConfig(ctx.config.http.publicUrl, model, usable));
+    },
+  },
   'generate-key': {
     summary: 'print a new encryption key entry for ALLOT_ENCRYPTION_KEYS',
     usage: 'generate-key [--id <key id>]',
@@ -208,6 +260,29 @@ const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+/**
+ * Codex's provider block: `wire_api = "responses"`, a base URL ending in /v1, and the key read from an environment
+ * variable (never written into the file). The provider is not named "azure", which would switch Codex to remote
+ * compaction items.
+ */
+function codexConfig(publicUrl: string, model: string, usable: string[]): string {
+  return [
+    '# ~/.codex/config.toml: Codex through Allot',
+    `# Before running codex: export ALLOT_API_KEY=<your allot_k1_… key>`,
+    usable.length > 1 ? `# Models this key can use: ${usable.join(', ')}` : undefined,
+    `model = "${model}"`,
+    'model_provider = "allot"',
+    '',
+    '[model_providers.allot]',
+    'name = "Allot"',
+    `base_url = "${publicUrl.replace(/\/+$/, '')}/v1"`,
+    'wire_api = "responses"',
+    'env_key = "ALLOT_API_KEY"',
+  ]
+    .filter((line) => line !== undefined)
+    .join('\n');
+}
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));

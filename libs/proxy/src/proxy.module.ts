@@ -9,6 +9,7 @@ import { LiveCalls } from './relay/live-calls.service';
 import { OpenAiRelay } from './relay/openai-relay.service';
 import { ParameterRules } from './relay/parameter-compat';
 import { StoredResponseProxy } from './responses/stored-response-proxy.service';
+import { ResponsesProbe } from './responses/responses-probe.service';
 import { StoredResponses } from './responses/stored-responses.service';
 import { UpstreamClient } from './upstream/upstream-client.service';
 
@@ -24,6 +25,8 @@ import { UpstreamClient } from './upstream/upstream-client.service';
     ParameterRules,
     StoredResponses,
     StoredResponseProxy,
+    ResponsesProbe,
   ],
+  exports: [ResponsesProbe],
 })
 export class ProxyModule {}

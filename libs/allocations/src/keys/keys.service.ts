@@ -81,4 +81,16 @@ export class KeysService {
       return { id, plaintext: issued.plaintext, prefix: issued.displayPrefix, models: slugs };
     });
   }
+
+  /** The stored hash of a member's active key, by name (to look up its scope without the plaintext). */
+  async activeKeyHash(memberIdentifier: string, name: string): Promise<string> {
+    const member = await this.dataSource.getRepository(MemberEntity).findOneBy({ identifier: memberIdentifier.toLowerCase() });
+    const key =
+      member &&
+      (await this.dataSource
+        .getRepository(ApiKeyEntity)
+        .findOne({ where: { memberId: member.id, name, revokedAt: IsNull() }, select: { id: true, keyHash: true } }));
+    if (!key?.keyHash) throw new DomainError(404, 'key_not_found', `${memberIdentifier} has no active key named "${name}"`);
+    return key.keyHash;
+  }
 }

@@ -54,6 +54,12 @@ export class RouteCatalog {
     return this.routes.get(modelId);
   }
 
+  async routeBySlug(slug: string): Promise<ModelRoute | undefined> {
+    await this.fresh();
+    for (const route of this.routes.values()) if (route.slug === slug) return route;
+    return undefined;
+  }
+
   invalidateAll(): void {
     this.loadedAt = 0;
   }
