@@ -179,6 +179,50 @@ describe('Responses API through the gateway (official openai SDK)', () => {
     expect(sent2.raw).toContain(JSON.stringify(items[0]));
   });
 
+  it('should run a function-call round trip with the SDK: stream → function_call_output → final message, 41 KB first turn', async () => {
+    const encrypted = 'gAAAAABp' + 'Zm9v'.repeat(600);
+    h.fake.script(
+      { reasoning: { summary: 'Run it', encryptedContent: encrypted }, toolCall: { name: 'exec_command', arguments: '{"cmd":"ls"}' } },
+      { content: 'There are 3 files.' },
+    );
+    const systemPrompt = 'You are a coding agent. '.repeat(1700); // ≈ 41 KB, like Codex's first request
+    const input: ResponseInputItem[] = [
+      { type: 'message', role: 'developer', content: [{ type: 'input_text', text: systemPrompt }] },
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'How many files are here?' }] },
+    ];
+    const tools = [{ type: 'function' as const, name: 'exec_command', parameters: { type: 'object', properties: {} }, strict: false }];
+    const stream = client.responses.stream({
+      model: 'openai/gpt-5.4',
+      input,
+      tools,
+      store: false,
+      include: ['reasoning.encrypted_content'],
+    });
+    const first = await stream.finalResponse();
+    expect(h.fake.received.at(-1)!.raw.length).toBeGreaterThan(41_000);
+    const [reasoning, call] = first.output;
+    expect(reasoning).toMatchObject({ type: 'reasoning', encrypted_content: encrypted });
+    expect(call).toMatchObject({ type: 'function_call', name: 'exec_command', arguments: '{"cmd":"ls"}' });
+    const callId = (call as { call_id: string }).call_id;
+
+    const second = await client.responses.create({
+      model: 'openai/gpt-5.4',
+      input: [...input, ...(first.output as ResponseInputItem[]), { type: 'function_call_output', call_id: callId, output: 'a b c' }],
+      tools,
+      store: false,
+      include: ['reasoning.encrypted_content'],
+    });
+    expect(second.output_text).toBe('There are 3 files.');
+    const replayed = h.fake.received.at(-1)!;
+    // The reasoning item arrives exactly as the provider produced it, and the output carries the call's id.
+    expect(replayed.raw).toContain(JSON.stringify(reasoning));
+    expect((replayed.body.input as Record<string, unknown>[]).at(-1)).toEqual({
+      type: 'function_call_output',
+      call_id: callId,
+      output: 'a b c',
+    });
+  });
+
   it('should keep multi-byte characters and events split across TCP writes intact', async () => {
     const text = 'héllo wörld — 日本語 ✓ 🚀 done';
     h.fake.script({ content: text, splitEvents: true });
