@@ -33,5 +33,13 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/build-once.js',
     },
+    // The real OpenAI Codex CLI against an in-process gateway (`npm run test:codex`); not part of `npm test`, which
+    // selects the projects above (scripts/test-backend.mjs). Its setup installs the pinned CLI once, outside package.json.
+    {
+      ...base,
+      displayName: 'codex',
+      testMatch: ['<rootDir>/test/codex/**/*.codex-spec.ts'],
+      globalSetup: '<rootDir>/test/codex/global-setup.js',
+    },
   ],
 };

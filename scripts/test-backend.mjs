@@ -18,14 +18,16 @@ const jestLog = createWriteStream(join(OUTPUT, 'jest.log'));
 const env = { ...process.env, ALLOT_TEST_OUTPUT_DIR: OUTPUT };
 if (process.stdout.isTTY && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined) env.FORCE_COLOR = '1';
 
+// Without --selectProjects, the default projects: the real-Codex project ('codex', which installs a 400 MB CLI) runs
+// only when selected (`npm run test:codex`).
+const DEFAULT_PROJECTS = ['unit', 'integration', 'e2e'];
+const args = process.argv.slice(2);
+const selects = args.some((arg) => arg === '--selectProjects' || arg.startsWith('--selectProjects='));
+if (!selects) args.unshift(...DEFAULT_PROJECTS.map((name) => `--selectProjects=${name}`));
+
 const jest = spawn(
   process.execPath,
-  [
-    '--experimental-vm-modules',
-    '--disable-warning=ExperimentalWarning',
-    join(ROOT, 'node_modules/jest/bin/jest.js'),
-    ...process.argv.slice(2),
-  ],
+  ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', join(ROOT, 'node_modules/jest/bin/jest.js'), ...args],
   { cwd: ROOT, env, stdio: ['inherit', 'pipe', 'pipe'] },
 );
 for (const [from, to] of [
