@@ -30,7 +30,9 @@ models:
 members:
   - identifier: dev
   - identifier: other
+  - identifier: tight
 allocations:
+  - { member: tight, model: openai/gpt-5.4, quota: { tokensPerMonth: 5 } }
   - { member: dev, model: openai/gpt-5.4 }
   - { member: dev, model: openai/gpt-legacy }
   - { member: other, model: openai/gpt-5.4 }
@@ -39,6 +41,7 @@ allocations:
 keys:
   - { member: dev, name: codex, allocations: [openai/gpt-5.4, azure/gpt-5.4, azure-v1/gpt-5.4, openai/gpt-legacy] }
   - { member: other, name: k, allocations: [openai/gpt-5.4] }
+  - { member: tight, name: k, allocations: [openai/gpt-5.4] }
 `;
 
 /** SSE events of a raw `/v1/responses` stream, in order, with their `event:` names. */
@@ -326,13 +329,64 @@ describe('Responses API through the gateway (official openai SDK)', () => {
     const limited = {
       error: { message: 'Rate limit reached. Please try again in 2.5s.', type: 'requests', param: null, code: 'rate_limit_exceeded' },
     };
-    h.fake.script({ status: 429, errorBody: limited }, { status: 429, errorBody: limited });
-    const res = await raw({ model: 'openai/gpt-5.4', input: 'busy', stream: true });
+    h.fake.script({ status: 429, errorBody: limited });
+    const res = await raw({ model: 'openai/gpt-5.4', input: 'busy' });
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('3');
     expect(await res.json()).toMatchObject({
       error: { code: 'rate_limit_exceeded', message: 'Rate limit reached. Please try again in 2.5s.' },
     });
+  });
+
+  it('should report provider failures before the first byte of a stream as response.failed, in codes Codex acts on', async () => {
+    const failedEvent = async (res: Response) => {
+      expect(res.status).toBe(200);
+      const events = await readEvents(res);
+      expect(events).toHaveLength(1);
+      expect(events[0]!.event).toBe('response.failed');
+      return events[0]!.data.response as { id: string; status: string; error: { code: string; message: string } };
+    };
+    const bare429 = { error: { message: 'Too many requests', type: 'requests', param: null, code: 'rate_limit_exceeded' } };
+    h.fake.script({ status: 429, errorBody: bare429, retryAfter: '4' });
+    const limited = await failedEvent(await raw({ model: 'openai/gpt-5.4', input: 'busy', stream: true }));
+    expect(limited).toMatchObject({
+      status: 'failed',
+      error: { code: 'rate_limit_exceeded', message: 'Too many requests. Please try again in 4s.' },
+    });
+    expect(limited.id).toMatch(/^resp_/);
+
+    h.fake.script({
+      status: 400,
+      errorBody: { error: { message: 'Input too long.', type: 'invalid_request_error', param: 'input', code: 'context_length_exceeded' } },
+    });
+    expect((await failedEvent(await raw({ model: 'openai/gpt-5.4', input: 'long', stream: true }))).error.code).toBe(
+      'context_length_exceeded',
+    );
+
+    h.fake.script({ status: 503 });
+    const res = await raw({ model: 'openai/gpt-5.4', input: 'down', stream: true });
+    expect((await failedEvent(res)).error.code).toBe('server_error');
+    expect(await h.ledger(res.headers.get('x-request-id'))).toMatchObject({ outcome: 'upstream_error', error_code: 'server_error' });
+  });
+
+  it('should end a stream over quota with response.failed insufficient_quota, and a JSON call with a 429', async () => {
+    const tight = h.client(h.keys['tight/k']!);
+    const before = h.fake.received.length;
+    const res = await fetch(`${h.server.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.keys['tight/k']!}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'openai/gpt-5.4', input: 'anything at all', stream: true }),
+    });
+    expect(res.status).toBe(200);
+    const events = await readEvents(res);
+    expect(events.map((e) => e.event)).toEqual(['response.failed']);
+    expect(events[0]!.data.response).toMatchObject({ status: 'failed', error: { code: 'insufficient_quota' } });
+    expect(await h.ledger(res.headers.get('x-request-id'))).toMatchObject({ outcome: 'rejected_quota', status_code: 200 });
+    await expect(tight.responses.create({ model: 'openai/gpt-5.4', input: 'json' })).rejects.toMatchObject({
+      status: 429,
+      code: 'insufficient_quota',
+    });
+    expect(h.fake.received.length).toBe(before);
   });
 
   it('should continue, retrieve, list and delete a stored response for its owner only', async () => {

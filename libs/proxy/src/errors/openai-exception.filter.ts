@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { LedgerWriter, ZERO_USAGE } from '@allot/billing';
 import { GatewayError, GatewayErrors } from './gateway-error';
+import { responsesFailedEvent } from '../relay/stream-protocols';
 import { openAiErrorBody } from './openai-error-body';
 
 /**
@@ -21,9 +22,23 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     const failure = this.toGatewayError(error, res);
-    if (failure.extra.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(failure.extra.retryAfterSeconds));
-    if (!res.headersSent) res.status(failure.status).json(openAiErrorBody(failure));
     const ctx = req.allot;
+    const stream = (req.body as { stream?: unknown } | undefined)?.stream === true;
+    const asEvent = ctx?.endpoint === 'responses' && stream && failure.code === 'insufficient_quota' && !res.headersSent;
+    if (asEvent) {
+      // Codex stops with "Quota exceeded" on this event; a 429 would need a Retry-After, and waiting for the quota's
+      // reset (days) is not what anyone wants.
+      res.status(200).setHeader('content-type', 'text/event-stream; charset=utf-8');
+      res.end(
+        responsesFailedEvent(`resp_${ctx.requestId.replace(/-/g, '')}`, ctx.requestedModel, -1, {
+          code: failure.code,
+          message: failure.message,
+        }),
+      );
+    } else {
+      if (failure.extra.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(failure.extra.retryAfterSeconds));
+      if (!res.headersSent) res.status(failure.status).json(openAiErrorBody(failure));
+    }
     // Refused after its quota was reserved (e.g. no credential): give the reservation back.
     ctx?.admission?.settle(ZERO_USAGE, null).catch(() => undefined);
     const requestId = String(res.getHeader('x-request-id') ?? randomUUID());
@@ -33,8 +48,8 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
       finishedAt: new Date(),
       firstByteMs: null,
       endpoint: ctx?.endpoint ?? req.path.slice(0, 64),
-      stream: (req.body as { stream?: unknown } | undefined)?.stream === true,
-      statusCode: failure.status,
+      stream,
+      statusCode: asEvent ? 200 : failure.status,
       outcome: failure.outcome,
       errorCode: failure.code,
       errorMessage: failure.message,

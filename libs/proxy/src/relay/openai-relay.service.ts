@@ -9,15 +9,16 @@ import { APP_CONFIG, APP_LOGGER, type AppConfig } from '@allot/platform';
 import { StoredResponses } from '../responses/stored-responses.service';
 import { upstreamTarget, type OpenAiOperation } from '../adapters/provider-adapter';
 import { GatewayError, GatewayErrors } from '../errors/gateway-error';
-import { openAiErrorBody, redactSecrets } from '../errors/openai-error-body';
+import { openAiErrorBody } from '../errors/openai-error-body';
 import type { AdmittedCall } from '../preflight/preflight-context';
 import { UpstreamClient } from '../upstream/upstream-client.service';
 import { clientBoundHeaders, upstreamBoundHeaders } from './client-headers';
-import { retryAfterSeconds } from './retry-after';
 import { LiveCalls } from './live-calls.service';
 import { adjustParameters, isAdjustable, ParameterRules, refusedParameter } from './parameter-compat';
 import { SseSplitter } from './sse-splitter';
-import { ChatStream, ResponsesStream, type StreamProtocol } from './stream-protocols';
+import { ChatStream, responsesFailedEvent, ResponsesStream, type StreamProtocol } from './stream-protocols';
+import { retryAfterAsSeconds } from './retry-after';
+import { readUpstreamFailure } from './upstream-error';
 import { scanUsage } from './usage-scan';
 
 /** What happened to the call while it was being relayed. */
@@ -93,14 +94,14 @@ export class OpenAiRelay {
       for (const [name, value] of clientBoundHeaders(upstream.headers)) res.setHeader(name, value);
       const firstByteMs = Date.now() - call.startedAt.getTime();
       if (adjusted.length > 0) res.setHeader('x-allot-adjusted-params', adjusted.join(', '));
-      if (upstream.statusCode >= 400) result = await this.relayUpstreamError(call, operation, answer, res, firstByteMs);
+      if (upstream.statusCode >= 400) result = await this.relayUpstreamError(call, operation, stream, answer, res, firstByteMs);
       else if (stream) {
         protocol = this.streamProtocol(operation, call, clientWantsUsage);
         result = await this.relayStream(upstream, res, protocol, firstByteMs, state);
         if (protocol instanceof ResponsesStream) result.responseId = protocol.responseId;
       } else result = await this.relayJson(upstream, res, operation, firstByteMs);
     } catch (error) {
-      result = this.failBeforeResponse(error, res, state);
+      result = this.failBeforeResponse(error, res, state, operation === 'responses' && stream ? call : undefined);
     } finally {
       unregister();
     }
@@ -191,7 +192,7 @@ export class OpenAiRelay {
   }
 
   private streamProtocol(operation: OpenAiOperation, call: AdmittedCall, clientWantsUsage: boolean): StreamProtocol {
-    return operation === 'responses' ? new ResponsesStream(`resp_${call.requestId.replace(/-/g, '')}`) : new ChatStream(clientWantsUsage);
+    return operation === 'responses' ? new ResponsesStream(responseIdFor(call)) : new ChatStream(clientWantsUsage);
   }
 
   private async relayJson(
@@ -271,6 +272,7 @@ export class OpenAiRelay {
   private async relayUpstreamError(
     call: AdmittedCall,
     operation: OpenAiOperation,
+    stream: boolean,
     answer: UpstreamAnswer,
     res: Response,
     firstByteMs: number,
@@ -290,39 +292,25 @@ export class OpenAiRelay {
         errorMessage: failure.message,
       };
     }
-    let parsed: { error?: { message?: unknown; type?: unknown; param?: unknown; code?: unknown } } | undefined;
-    try {
-      parsed = JSON.parse(text) as typeof parsed;
-    } catch {
-      // An HTML or plain-text error page: described generically below.
+    const failure = readUpstreamFailure(upstream.statusCode, upstream.headers, text, [call.credential.apiKey]);
+    const outcome: CallOutcome = failure.status >= 500 || failure.status === 429 ? 'upstream_error' : 'client_error';
+    if (operation === 'responses' && stream) {
+      // A Responses stream reports even a failure before its first byte as `response.failed`: Codex understands its
+      // codes (rate_limit_exceeded with "try again in Ns", context_length_exceeded, insufficient_quota, server_error).
+      const message =
+        failure.retryAfter && !/try again in/i.test(failure.message)
+          ? `${failure.message.replace(/[.\s]+$/, '')}. Please try again in ${retryAfterAsSeconds(failure.retryAfter)}s.`
+          : failure.message;
+      writeResponsesFailure(res, call, { code: failure.code, message });
+      return { statusCode: 200, outcome, usage: ZERO_USAGE, firstByteMs, errorCode: failure.code, errorMessage: failure.message };
     }
-    const message = redactSecrets(
-      typeof parsed?.error?.message === 'string' ? parsed.error.message : `The provider answered HTTP ${upstream.statusCode}.`,
-      [call.credential.apiKey],
-    );
-    const status = upstream.statusCode;
-    // Clients such as Codex retry a 429 only when it says when: the provider's Retry-After, else its "try again in".
-    if (status === 429) res.setHeader('retry-after', retryAfterSeconds(upstream.headers['retry-after'], message));
-    const code = typeof parsed?.error?.code === 'string' ? parsed.error.code : status === 429 ? 'rate_limit_exceeded' : 'upstream_error';
-    res.status(status).json({
-      error: {
-        message,
-        type: typeof parsed?.error?.type === 'string' ? parsed.error.type : status >= 500 ? 'api_error' : 'invalid_request_error',
-        param: typeof parsed?.error?.param === 'string' ? parsed.error.param : null,
-        code,
-      },
-    });
-    return {
-      statusCode: status,
-      outcome: status >= 500 || status === 429 ? 'upstream_error' : 'client_error',
-      usage: ZERO_USAGE,
-      firstByteMs,
-      errorCode: code,
-      errorMessage: message,
-    };
+    if (failure.retryAfter) res.setHeader('retry-after', failure.retryAfter);
+    res.status(failure.status).json({ error: { message: failure.message, type: failure.type, param: failure.param, code: failure.code } });
+    return { statusCode: failure.status, outcome, usage: ZERO_USAGE, firstByteMs, errorCode: failure.code, errorMessage: failure.message };
   }
 
-  private failBeforeResponse(error: unknown, res: Response, state: CallState): Outcome {
+  /** `responsesStream`: the call is a Responses stream, so a provider failure is told as a `response.failed` event. */
+  private failBeforeResponse(error: unknown, res: Response, state: CallState, responsesStream?: AdmittedCall): Outcome {
     if (state.clientGone)
       return { statusCode: 499, outcome: 'client_disconnected', usage: ZERO_USAGE, firstByteMs: null, errorCode: 'client_disconnected' };
     const failure = state.terminatedWith
@@ -332,6 +320,18 @@ export class OpenAiRelay {
         : error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.ConnectTimeoutError
           ? GatewayErrors.upstreamTimeout()
           : GatewayErrors.upstreamUnreachable();
+    const upstreamFault = failure.outcome === 'upstream_error' || failure.outcome === 'upstream_timeout';
+    if (responsesStream && upstreamFault && !res.headersSent) {
+      writeResponsesFailure(res, responsesStream, { code: 'server_error', message: failure.message });
+      return {
+        statusCode: 200,
+        outcome: failure.outcome,
+        usage: ZERO_USAGE,
+        firstByteMs: null,
+        errorCode: failure.code,
+        errorMessage: failure.message,
+      };
+    }
     if (!res.headersSent) res.status(failure.status).json(openAiErrorBody(failure));
     else res.end();
     return {
@@ -392,4 +392,15 @@ function parseResponse(bytes: Buffer): { id?: unknown; usage?: unknown } | undef
   } catch {
     return undefined;
   }
+}
+
+/** A Responses stream that failed before the provider sent a byte: the SSE headers and one `response.failed` event. */
+function writeResponsesFailure(res: Response, call: AdmittedCall, error: { code: string; message: string }): void {
+  res.status(200).setHeader('content-type', 'text/event-stream; charset=utf-8');
+  res.setHeader('cache-control', 'no-cache');
+  res.end(responsesFailedEvent(responseIdFor(call), call.requestedModel, -1, error));
+}
+
+export function responseIdFor(call: AdmittedCall): string {
+  return `resp_${call.requestId.replace(/-/g, '')}`;
 }

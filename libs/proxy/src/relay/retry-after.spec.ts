@@ -1,4 +1,4 @@
-import { retryAfterSeconds } from './retry-after';
+import { retryAfterAsSeconds, retryAfterSeconds } from './retry-after';
 
 describe('retryAfterSeconds', () => {
   it.each<[string | undefined, string, string]>([
@@ -10,5 +10,15 @@ describe('retryAfterSeconds', () => {
     [undefined, 'Too many requests', '1'],
   ])('header %p, message %p → %p', (header, message, expected) => {
     expect(retryAfterSeconds(header, message)).toBe(expected);
+  });
+});
+
+describe('retryAfterAsSeconds', () => {
+  it('reads delay seconds and HTTP dates, never below 1', () => {
+    expect(retryAfterAsSeconds('4')).toBe(4);
+    expect(retryAfterAsSeconds('2.5')).toBe(3);
+    expect(retryAfterAsSeconds('0')).toBe(1);
+    expect(retryAfterAsSeconds(new Date(Date.now() + 30_500).toUTCString())).toBeGreaterThanOrEqual(29);
+    expect(retryAfterAsSeconds('soon')).toBe(1);
   });
 });

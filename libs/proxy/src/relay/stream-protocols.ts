@@ -79,21 +79,7 @@ export class ResponsesStream implements StreamProtocol {
 
   failure(error: GatewayError, message = error.message): string {
     const code = error.code === 'upstream_timeout' || error.code === 'upstream_unreachable' ? 'server_error' : error.code;
-    const payload = {
-      type: 'response.failed',
-      sequence_number: this.lastSequence + 1,
-      response: {
-        id: this.responseId ?? this.fallbackId,
-        object: 'response',
-        status: 'failed',
-        model: this.model ?? null,
-        output: [],
-        error: { code, message },
-        incomplete_details: null,
-        usage: null,
-      },
-    };
-    return `event: response.failed\ndata: ${JSON.stringify(payload)}\n\n`;
+    return responsesFailedEvent(this.responseId ?? this.fallbackId, this.model, this.lastSequence, { code, message });
   }
 
   private remember(data: string): void {
@@ -124,4 +110,19 @@ function parse(data: string): { type?: unknown; response?: Record<string, unknow
   } catch {
     return undefined;
   }
+}
+
+/** A `response.failed` event (Codex reads `response.error.code` and `message`; `id` is required). */
+export function responsesFailedEvent(
+  id: string,
+  model: string | undefined,
+  lastSequence: number,
+  error: { code: string; message: string },
+): string {
+  const payload = {
+    type: 'response.failed',
+    sequence_number: lastSequence + 1,
+    response: { id, object: 'response', status: 'failed', model: model ?? null, output: [], error, incomplete_details: null, usage: null },
+  };
+  return `event: response.failed\ndata: ${JSON.stringify(payload)}\n\n`;
 }
