@@ -237,7 +237,8 @@ describe('OpenAI wire through the gateway (official openai SDK)', () => {
     expect(error.headers.get('retry-after')).toBe('7');
     expect(error.message).not.toContain(PROVIDER_KEY);
     expect(error.message).toContain('[redacted]');
-    expect(await ledger(error.requestID)).toMatchObject({ outcome: 'upstream_error', status_code: 429 });
+    // Refused by the provider: nothing to bill (a client that retries must not pay for every refusal).
+    expect(await ledger(error.requestID)).toMatchObject({ outcome: 'upstream_error', status_code: 429, input_tokens: '0' });
   });
 
   it('should end a stream cut mid-way with an error event, never a clean end', async () => {

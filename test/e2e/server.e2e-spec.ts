@@ -154,6 +154,8 @@ describe('gateway server', () => {
       'GET /v1/responses/:id/input_items',
       'POST /v1/chat/completions',
       'POST /v1/embeddings',
+      'POST /v1/messages',
+      'POST /v1/messages/count_tokens',
       'POST /v1/responses',
       'POST /v1/responses/compact',
     ]);

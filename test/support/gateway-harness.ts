@@ -29,6 +29,8 @@ export interface GatewayHarness {
 export async function startGatewayHarness(
   org: (fakeUrl: string) => string,
   extraEnv: Record<string, string> = {},
+  /** More provider keys the org file reads (other fakes' canary keys). */
+  providerEnv: Record<string, string> = {},
 ): Promise<GatewayHarness> {
   const db = await createTestDatabase();
   const fake = await new OpenAiFake().start();
@@ -37,7 +39,7 @@ export async function startGatewayHarness(
   const server = await startServer(testConfig(env), logger);
   const applied = await server.app
     .get(OrgConfigService)
-    .apply('org.yaml', org(fake.url), { FAKE_OPENAI_KEY: FAKE_PROVIDER_KEY, FAKE_AZURE_KEY });
+    .apply('org.yaml', org(fake.url), { FAKE_OPENAI_KEY: FAKE_PROVIDER_KEY, FAKE_AZURE_KEY, ...providerEnv });
   const pg = new Pool({ connectionString: db.url, max: 4 });
   return {
     db,

@@ -40,4 +40,22 @@ export function normalizeOpenAiUsage(usage: unknown): NormalizedUsage | undefine
   };
 }
 
+/**
+ * Anthropic Messages `usage`: `input_tokens` excludes cache reads and cache writes, which come as
+ * `cache_read_input_tokens` and `cache_creation_input_tokens`. Normalized, cached reads are part of input (as with
+ * OpenAI) and cache writes stay apart. Thinking is counted inside `output_tokens`; the API does not split it out.
+ */
+export function normalizeAnthropicUsage(usage: unknown): NormalizedUsage | undefined {
+  if (!usage || typeof usage !== 'object') return undefined;
+  const u = usage as Record<string, unknown>;
+  const cacheRead = count(u.cache_read_input_tokens);
+  return {
+    inputTokens: count(u.input_tokens) + cacheRead,
+    cachedInputTokens: cacheRead,
+    cacheWriteTokens: count(u.cache_creation_input_tokens),
+    outputTokens: count(u.output_tokens),
+    reasoningTokens: 0,
+  };
+}
+
 export const totalTokens = (u: NormalizedUsage) => u.inputTokens + u.cacheWriteTokens + u.outputTokens;

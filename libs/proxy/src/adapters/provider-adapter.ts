@@ -2,15 +2,21 @@ import type { ModelRoute, RouteCredential } from '@allot/catalog';
 import type { ProviderType } from '@allot/contracts';
 import { GatewayErrors } from '../errors/gateway-error';
 
-/** The OpenAI-wire operations the gateway forwards natively. */
-export type OpenAiOperation = 'chat' | 'embeddings' | 'responses' | 'compact';
+/** What a call asks of a provider, by the wire it arrived in: OpenAI's operations, then Anthropic's. */
+export type UpstreamOperation = 'chat' | 'embeddings' | 'responses' | 'compact' | 'messages' | 'count_tokens';
 
-const PATHS: Record<OpenAiOperation, string> = {
+const OPENAI_OPERATIONS: ReadonlySet<UpstreamOperation> = new Set(['chat', 'embeddings', 'responses', 'compact']);
+const PATHS: Record<UpstreamOperation, string> = {
   chat: '/chat/completions',
   embeddings: '/embeddings',
   responses: '/responses',
   compact: '/responses/compact',
+  messages: '/messages',
+  count_tokens: '/messages/count_tokens',
 };
+
+/** The Messages API version sent when the client names none (clients' own `anthropic-version` is passed on). */
+const ANTHROPIC_VERSION = '2023-06-01';
 
 /** Azure serves the Responses API outside deployment URLs; this version is used unless the provider names one. */
 const AZURE_RESPONSES_API_VERSION = '2025-04-01-preview';
@@ -25,7 +31,9 @@ export interface UpstreamTarget {
 /** Knows one provider type's URLs and auth header. Provider keys only ever travel in headers. */
 export interface ProviderAdapter {
   readonly type: ProviderType;
-  target(route: ModelRoute, credential: RouteCredential, operation: OpenAiOperation): UpstreamTarget;
+  /** The operations it serves natively; others need a translation (or are refused, naming the gap). */
+  readonly operations: ReadonlySet<UpstreamOperation>;
+  target(route: ModelRoute, credential: RouteCredential, operation: UpstreamOperation): UpstreamTarget;
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
@@ -38,6 +46,7 @@ function baseUrl(route: ModelRoute, credential: RouteCredential, fallback?: stri
 
 export const openAiAdapter: ProviderAdapter = {
   type: 'openai',
+  operations: OPENAI_OPERATIONS,
   target: (route, credential, operation) => ({
     url: new URL(baseUrl(route, credential, 'https://api.openai.com/v1') + PATHS[operation]),
     headers: { authorization: `Bearer ${credential.apiKey}` },
@@ -48,6 +57,7 @@ export const openAiAdapter: ProviderAdapter = {
 /** vLLM, Ollama, LiteLLM and other servers speaking the OpenAI wire at their own base URL (ending in /v1). */
 export const openAiCompatibleAdapter: ProviderAdapter = {
   type: 'openai-compatible',
+  operations: OPENAI_OPERATIONS,
   target: (route, credential, operation) => ({
     url: new URL(baseUrl(route, credential) + PATHS[operation]),
     headers: { authorization: `Bearer ${credential.apiKey}` },
@@ -63,6 +73,7 @@ export const openAiCompatibleAdapter: ProviderAdapter = {
  */
 export const azureOpenAiAdapter: ProviderAdapter = {
   type: 'azure-openai',
+  operations: OPENAI_OPERATIONS,
   target: (route, credential, operation) => {
     const base = baseUrl(route, credential).replace(/\/openai(\/v1)?$/, '');
     const deployment = credential.settings.deployments?.[route.upstreamName] ?? route.upstreamName;
@@ -81,24 +92,51 @@ export const azureOpenAiAdapter: ProviderAdapter = {
   },
 };
 
+/** Anthropic's Messages API: `x-api-key`, `anthropic-version` (the client's, else the default) under `/v1`. */
+export const anthropicAdapter: ProviderAdapter = {
+  type: 'anthropic',
+  operations: new Set(['messages', 'count_tokens']),
+  target: (route, credential, operation) => ({
+    url: new URL(baseUrl(route, credential, 'https://api.anthropic.com/v1').replace(/(\/v1)?$/, '/v1') + PATHS[operation]),
+    headers: { 'x-api-key': credential.apiKey, 'anthropic-version': ANTHROPIC_VERSION },
+    bodyModel: route.upstreamName,
+  }),
+};
+
 const ADAPTERS = new Map<ProviderType, ProviderAdapter>(
-  [openAiAdapter, openAiCompatibleAdapter, azureOpenAiAdapter].map((a) => [a.type, a]),
+  [openAiAdapter, openAiCompatibleAdapter, azureOpenAiAdapter, anthropicAdapter].map((a) => [a.type, a]),
 );
+
+const WIRE_NAMES: Record<UpstreamOperation, string> = {
+  chat: 'chat completions',
+  embeddings: 'embeddings',
+  responses: 'the Responses API',
+  compact: 'the Responses API',
+  messages: 'the Anthropic Messages API',
+  count_tokens: 'the Anthropic Messages API',
+};
 
 const JSON_REQUEST = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 /** Targets per credential object: the catalog builds new credential objects when anything changes, so none go stale. */
-const targets = new WeakMap<RouteCredential, Partial<Record<OpenAiOperation, Readonly<UpstreamTarget>>>>();
+const targets = new WeakMap<RouteCredential, Partial<Record<UpstreamOperation, Readonly<UpstreamTarget>>>>();
 
 /**
  * The adapter's target for a JSON request, built once per credential and operation (URL parsing and header objects
  * are not free on the hot path). Callers must not modify it.
  */
-export function upstreamTarget(route: ModelRoute, credential: RouteCredential, operation: OpenAiOperation): Readonly<UpstreamTarget> {
+export function upstreamTarget(route: ModelRoute, credential: RouteCredential, operation: UpstreamOperation): Readonly<UpstreamTarget> {
   let byOperation = targets.get(credential);
   if (!byOperation) targets.set(credential, (byOperation = {}));
   let target = byOperation[operation];
   if (!target) {
-    const built = adapterFor(route.provider.type).target(route, credential, operation);
+    const adapter = adapterFor(route.provider.type);
+    if (!adapter.operations.has(operation)) {
+      throw GatewayErrors.unsupported(
+        `${route.slug} is served by a provider of type "${route.provider.type}", which does not speak ${WIRE_NAMES[operation]}; ` +
+          `translation between these wires is not available yet. Call it through its own wire.`,
+      );
+    }
+    const built = adapter.target(route, credential, operation);
     target = byOperation[operation] = Object.freeze({ ...built, headers: { ...built.headers, ...JSON_REQUEST } });
   }
   return target;

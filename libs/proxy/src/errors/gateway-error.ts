@@ -31,7 +31,7 @@ export const GatewayErrors = {
       401,
       'authentication_error',
       'invalid_api_key',
-      'Missing API key: send "Authorization: Bearer <key>".',
+      'Missing API key: send "Authorization: Bearer <key>" (or "x-api-key: <key>").',
       'rejected_auth',
     ),
   invalidKey: () => new GatewayError(401, 'authentication_error', 'invalid_api_key', 'Invalid API key.', 'rejected_auth'),

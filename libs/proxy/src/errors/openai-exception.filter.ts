@@ -5,10 +5,12 @@ import type { Logger } from 'pino';
 import { LedgerWriter, ZERO_USAGE } from '@allot/billing';
 import { GatewayError, GatewayErrors } from './gateway-error';
 import { responsesFailedEvent } from '../relay/stream-protocols';
+import { anthropicErrorBody } from './anthropic-error-body';
 import { openAiErrorBody } from './openai-error-body';
 
 /**
- * `/v1` errors in OpenAI's shape `{"error":{message,type,param,code}}`, and one ledger record per rejected call,
+ * `/v1` errors in the caller's wire: OpenAI's shape `{"error":{message,type,param,code}}`, or Anthropic's
+ * `{"type":"error","error":{type,message}}` on `/v1/messages`; and one ledger record per rejected call,
  * attributed as far as preflight got (key, member, allocation).
  */
 export class OpenAiExceptionFilter implements ExceptionFilter {
@@ -37,7 +39,8 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
       );
     } else {
       if (failure.extra.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(failure.extra.retryAfterSeconds));
-      if (!res.headersSent) res.status(failure.status).json(openAiErrorBody(failure));
+      const anthropicWire = req.path === '/v1/messages' || req.path.startsWith('/v1/messages/');
+      if (!res.headersSent) res.status(failure.status).json(anthropicWire ? anthropicErrorBody(failure) : openAiErrorBody(failure));
     }
     // Refused after its quota was reserved (e.g. no credential): give the reservation back.
     ctx?.admission?.settle(ZERO_USAGE, null).catch(() => undefined);

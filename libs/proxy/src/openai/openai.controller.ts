@@ -3,9 +3,8 @@ import type { Request, Response } from 'express';
 import { RouteCatalog } from '@allot/catalog';
 import { decideModelAccess } from '@allot/policy';
 import { PreflightGuard, V1Endpoint } from '../preflight/preflight.guard';
-import type { AdmittedCall } from '../preflight/preflight-context';
-import { isAdmitted } from '../preflight/preflight.service';
-import { OpenAiRelay } from '../relay/openai-relay.service';
+import { admittedCall as admitted } from '../preflight/preflight.service';
+import { ProviderRelay } from '../relay/provider-relay.service';
 import { StoredResponseProxy } from '../responses/stored-response-proxy.service';
 
 interface ModelObject {
@@ -15,18 +14,12 @@ interface ModelObject {
   owned_by: string;
 }
 
-/** The call the preflight guard admitted (the guard runs before every handler here). */
-function admitted(req: Request): AdmittedCall {
-  if (!req.allot || !isAdmitted(req.allot)) throw new Error('internal: preflight did not admit the call');
-  return req.allot;
-}
-
 /** The OpenAI wire: chat completions, responses, embeddings, models. Every route passes the preflight guard. */
 @Controller('v1')
 @UseGuards(PreflightGuard)
 export class OpenAiController {
   constructor(
-    private readonly relay: OpenAiRelay,
+    private readonly relay: ProviderRelay,
     private readonly catalog: RouteCatalog,
     private readonly storedResponses: StoredResponseProxy,
   ) {}

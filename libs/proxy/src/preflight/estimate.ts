@@ -22,6 +22,7 @@ export function estimateCall(
   const prompt =
     JSON.stringify(body.messages ?? body.input ?? body.prompt ?? '') +
     (typeof body.instructions === 'string' ? body.instructions : '') +
+    (body.system ? JSON.stringify(body.system) : '') +
     (body.tools ? JSON.stringify(body.tools) : '');
   const inputTokens = prompt.length <= TOKENIZER_LIMIT_CHARS ? countTokens(prompt) : Math.ceil(Buffer.byteLength(prompt) / 3);
   if (!producesOutput) return { inputTokens, maxOutputTokens: 0 };

@@ -84,13 +84,21 @@ export function isAdmitted(ctx: PreflightContext): ctx is AdmittedCall {
   return !!(ctx.key && ctx.allocation && ctx.route && ctx.credential && ctx.requestedModel && ctx.estimate && ctx.admission);
 }
 
+/** The call the preflight guard admitted, for handlers behind it (the guard runs before every `/v1` handler). */
+export function admittedCall(req: Request): AdmittedCall {
+  if (!req.allot || !isAdmitted(req.allot)) throw new Error('internal: preflight did not admit the call');
+  return req.allot;
+}
+
+/** The member's key: `Authorization: Bearer <key>` (OpenAI clients) or `x-api-key: <key>` (Anthropic clients). */
 function bearer(req: Request): string | undefined {
   const header = req.headers.authorization;
   if (typeof header === 'string') {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match) return match[1];
   }
-  return undefined;
+  const apiKey = req.headers['x-api-key'];
+  return typeof apiKey === 'string' && apiKey.trim() ? apiKey.trim() : undefined;
 }
 
 /** Exact slug first; else a bare name that names exactly one model of the key (`gpt-5.4` → `azure/gpt-5.4`). */

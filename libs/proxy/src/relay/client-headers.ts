@@ -3,7 +3,8 @@ import type { Dispatcher } from 'undici';
 
 /**
  * Client headers worth passing to the provider: Codex's session and turn headers (sticky routing, prompt-cache
- * affinity, turn state). Nothing else crosses: not the member's key, not cookies, not hop-by-hop headers.
+ * affinity, turn state) and Anthropic's version and beta headers. Nothing else crosses: not the member's key, not
+ * cookies, not hop-by-hop headers; none of these can replace the provider's auth header.
  */
 const UPSTREAM_BOUND = [
   'x-codex-turn-state',
@@ -15,6 +16,9 @@ const UPSTREAM_BOUND = [
   'thread-id',
   'x-client-request-id',
   'originator',
+  // Anthropic clients choose the API version and opt into betas (Claude Code relies on several).
+  'anthropic-version',
+  'anthropic-beta',
 ];
 
 /** Provider response headers the client needs back: Codex echoes `x-codex-turn-state` within a turn. */

@@ -1,5 +1,6 @@
-import { normalizeOpenAiUsage, type NormalizedUsage } from '@allot/billing';
+import { normalizeAnthropicUsage, normalizeOpenAiUsage, type NormalizedUsage } from '@allot/billing';
 import type { GatewayError } from '../errors/gateway-error';
+import { anthropicErrorBody } from '../errors/anthropic-error-body';
 import { openAiErrorBody } from '../errors/openai-error-body';
 import { eventData } from './sse-splitter';
 import { scanUsage, withoutUsageField } from './usage-scan';
@@ -102,6 +103,66 @@ export class ResponsesStream implements StreamProtocol {
       };
     }
   }
+}
+
+/**
+ * Anthropic's Messages stream: `message_start` carries the input side of the usage (input, cache reads, cache
+ * writes), `message_delta` the cumulative output tokens, `message_stop` ends it. An upstream `error` event (e.g.
+ * `overloaded_error`) ends it as failed. Only those events are parsed; deltas pass through as they are. A failure after
+ * the first byte is an `error` event, as Anthropic sends it.
+ */
+export class MessagesStream implements StreamProtocol {
+  complete = false;
+  upstreamFailure: { code: string; message: string } | undefined;
+  private input: Record<string, unknown> = {};
+  private outputTokens: number | undefined;
+
+  get usage(): NormalizedUsage | undefined {
+    if (this.outputTokens === undefined && Object.keys(this.input).length === 0) return undefined;
+    return normalizeAnthropicUsage({ ...this.input, output_tokens: this.outputTokens ?? this.input.output_tokens });
+  }
+
+  forward(event: string): string | undefined {
+    const data = eventData(event);
+    if (!data) return `${event}\n\n`;
+    if (
+      data.includes('"message_start"') ||
+      data.includes('"message_delta"') ||
+      data.includes('"message_stop"') ||
+      data.includes('"error"')
+    ) {
+      const parsed = parse(data) as
+        | {
+            type?: unknown;
+            message?: { usage?: Record<string, unknown> };
+            usage?: Record<string, unknown>;
+            error?: { type?: unknown; message?: unknown };
+          }
+        | undefined;
+      if (parsed?.type === 'message_start' && parsed.message?.usage) this.input = parsed.message.usage;
+      else if (parsed?.type === 'message_delta' && parsed.usage) {
+        // Cumulative counts; newer API versions repeat the input side here too.
+        this.input = { ...this.input, ...withoutUndefined(parsed.usage) };
+        if (typeof parsed.usage.output_tokens === 'number') this.outputTokens = parsed.usage.output_tokens;
+      } else if (parsed?.type === 'message_stop') this.complete = true;
+      else if (parsed?.type === 'error') {
+        this.complete = true;
+        this.upstreamFailure = {
+          code: typeof parsed.error?.type === 'string' ? parsed.error.type : 'api_error',
+          message: typeof parsed.error?.message === 'string' ? parsed.error.message : 'The provider reported an error.',
+        };
+      }
+    }
+    return `${event}\n\n`;
+  }
+
+  failure(error: GatewayError, message = error.message): string {
+    return `event: error\ndata: ${JSON.stringify(anthropicErrorBody(error, message))}\n\n`;
+  }
+}
+
+function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
 }
 
 function parse(data: string): { type?: unknown; response?: Record<string, unknown> } | undefined {

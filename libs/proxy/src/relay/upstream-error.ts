@@ -6,6 +6,8 @@ import { retryAfterSeconds } from './retry-after';
 export interface UpstreamFailure {
   status: number;
   type: string;
+  /** The provider's own error type, when its body named one (Anthropic's `overloaded_error`, OpenAI's types). */
+  providerType?: string;
   code: string;
   param: string | null;
   message: string;
@@ -29,6 +31,7 @@ export function readUpstreamFailure(
   return {
     status,
     type: typeof error?.type === 'string' ? error.type : status >= 500 ? 'api_error' : 'invalid_request_error',
+    ...(typeof error?.type === 'string' ? { providerType: error.type } : {}),
     code:
       typeof error?.code === 'string'
         ? error.code

@@ -2,13 +2,14 @@ import { once } from 'node:events';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { errors as undiciErrors, type Dispatcher } from 'undici';
-import { LedgerWriter, normalizeOpenAiUsage, PriceBook, ZERO_USAGE, type NormalizedUsage } from '@allot/billing';
+import { LedgerWriter, normalizeAnthropicUsage, normalizeOpenAiUsage, PriceBook, ZERO_USAGE, type NormalizedUsage } from '@allot/billing';
 import type { CallOutcome } from '@allot/contracts';
 import type { Logger } from 'pino';
 import { APP_CONFIG, APP_LOGGER, type AppConfig } from '@allot/platform';
 import { StoredResponses } from '../responses/stored-responses.service';
-import { upstreamTarget, type OpenAiOperation } from '../adapters/provider-adapter';
+import { upstreamTarget, type UpstreamOperation } from '../adapters/provider-adapter';
 import { GatewayError, GatewayErrors } from '../errors/gateway-error';
+import { anthropicErrorBody, anthropicTypeForStatus } from '../errors/anthropic-error-body';
 import { openAiErrorBody } from '../errors/openai-error-body';
 import type { AdmittedCall } from '../preflight/preflight-context';
 import { UpstreamClient } from '../upstream/upstream-client.service';
@@ -16,7 +17,7 @@ import { clientBoundHeaders, upstreamBoundHeaders } from './client-headers';
 import { LiveCalls } from './live-calls.service';
 import { adjustParameters, isAdjustable, ParameterRules, refusedParameter } from './parameter-compat';
 import { SseSplitter } from './sse-splitter';
-import { ChatStream, responsesFailedEvent, ResponsesStream, type StreamProtocol } from './stream-protocols';
+import { ChatStream, MessagesStream, responsesFailedEvent, ResponsesStream, type StreamProtocol } from './stream-protocols';
 import { retryAfterAsSeconds } from './retry-after';
 import { readUpstreamFailure } from './upstream-error';
 import { scanUsage } from './usage-scan';
@@ -44,16 +45,19 @@ interface Outcome {
   firstByteMs: number | null;
   errorCode?: string;
   errorMessage?: string;
+  /** The provider refused the call with an error status: it processed nothing, so there is no input to bill. */
+  refused?: boolean;
 }
 
 /**
- * Forwards an admitted OpenAI-wire call to its provider and meters it. The body passes through untouched except
- * `model` (the upstream name) and, for streams, `stream_options.include_usage` (forced, so every stream is billed;
- * the usage chunk is removed again for clients that did not ask for it). Streams are relayed event by event as they
- * arrive, with backpressure; a client that goes away aborts the upstream request.
+ * Forwards an admitted call to a provider that speaks its wire natively (OpenAI's chat, embeddings and Responses;
+ * Anthropic's Messages) and meters it. The body passes through untouched except `model` (the upstream name) and,
+ * for chat streams, `stream_options.include_usage` (forced, so every stream is billed; the usage chunk is removed
+ * again for clients that did not ask for it). Streams are relayed event by event as they arrive, with backpressure
+ * (the wire's StreamProtocol reads usage and the terminal event); a client that goes away aborts the upstream request.
  */
 @Injectable()
-export class OpenAiRelay {
+export class ProviderRelay {
   constructor(
     private readonly upstream: UpstreamClient,
     private readonly ledger: LedgerWriter,
@@ -65,13 +69,13 @@ export class OpenAiRelay {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async forward(call: AdmittedCall, operation: OpenAiOperation, req: Request, res: Response): Promise<void> {
+  async forward(call: AdmittedCall, operation: UpstreamOperation, req: Request, res: Response): Promise<void> {
     const body = { ...(req.body as Record<string, unknown>) };
-    const stream = (operation === 'chat' || operation === 'responses') && body.stream === true;
+    const stream = STREAMING.has(operation) && body.stream === true;
     const options = body.stream_options && typeof body.stream_options === 'object' ? (body.stream_options as Record<string, unknown>) : {};
     const clientWantsUsage = stream && options.include_usage === true;
     if (stream && operation === 'chat') body.stream_options = { ...options, include_usage: true };
-    const adjusted = operation === 'embeddings' ? [] : adjustParameters(body, this.parameterRules.for(call.route));
+    const adjusted = ADJUSTABLE.has(operation) ? adjustParameters(body, this.parameterRules.for(call.route)) : [];
 
     const abort = new AbortController();
     const state: CallState = { clientGone: false, signal: abort.signal };
@@ -94,14 +98,15 @@ export class OpenAiRelay {
       for (const [name, value] of clientBoundHeaders(upstream.headers)) res.setHeader(name, value);
       const firstByteMs = Date.now() - call.startedAt.getTime();
       if (adjusted.length > 0) res.setHeader('x-allot-adjusted-params', adjusted.join(', '));
-      if (upstream.statusCode >= 400) result = await this.relayUpstreamError(call, operation, stream, answer, res, firstByteMs);
+      if (upstream.statusCode >= 400)
+        result = { ...(await this.relayUpstreamError(call, operation, stream, answer, res, firstByteMs)), refused: true };
       else if (stream) {
         protocol = this.streamProtocol(operation, call, clientWantsUsage);
         result = await this.relayStream(upstream, res, protocol, firstByteMs, state);
         if (protocol instanceof ResponsesStream) result.responseId = protocol.responseId;
       } else result = await this.relayJson(upstream, res, operation, firstByteMs);
     } catch (error) {
-      result = this.failBeforeResponse(error, res, state, operation === 'responses' && stream ? call : undefined);
+      result = this.failBeforeResponse(error, res, state, operation, stream ? call : undefined);
     } finally {
       unregister();
     }
@@ -149,7 +154,7 @@ export class OpenAiRelay {
    */
   private async send(
     call: AdmittedCall,
-    operation: OpenAiOperation,
+    operation: UpstreamOperation,
     body: Record<string, unknown>,
     clientHeaders: Record<string, string> | undefined,
     state: CallState,
@@ -163,7 +168,8 @@ export class OpenAiRelay {
       const credential = candidates[i]!;
       call.credential = credential;
       const cached = upstreamTarget(call.route, credential, operation);
-      const target = clientHeaders ? { ...cached, headers: { ...clientHeaders, ...cached.headers } } : cached;
+      // The client's version/beta/session headers win over the adapter's defaults; auth headers are never among them.
+      const target = clientHeaders ? { ...cached, headers: { ...cached.headers, ...clientHeaders } } : cached;
       const last = i + 1 >= attempts;
       try {
         const upstream = await this.upstream.send(
@@ -172,7 +178,7 @@ export class OpenAiRelay {
           JSON.stringify({ ...body, model: target.bodyModel }),
           state.signal,
         );
-        if (upstream.statusCode === 400 && operation !== 'embeddings' && !parameterRetried) {
+        if (upstream.statusCode === 400 && ADJUSTABLE.has(operation) && !parameterRetried) {
           const errorText = await upstream.body.text();
           const param = refusedParameter(upstream.statusCode, errorText);
           const changed = param && isAdjustable(param) ? adjustParameters(body, [param]) : [];
@@ -191,21 +197,26 @@ export class OpenAiRelay {
     }
   }
 
-  private streamProtocol(operation: OpenAiOperation, call: AdmittedCall, clientWantsUsage: boolean): StreamProtocol {
-    return operation === 'responses' ? new ResponsesStream(responseIdFor(call)) : new ChatStream(clientWantsUsage);
+  private streamProtocol(operation: UpstreamOperation, call: AdmittedCall, clientWantsUsage: boolean): StreamProtocol {
+    if (operation === 'responses') return new ResponsesStream(responseIdFor(call));
+    if (operation === 'messages') return new MessagesStream();
+    return new ChatStream(clientWantsUsage);
   }
 
   private async relayJson(
     upstream: Dispatcher.ResponseData,
     res: Response,
-    operation: OpenAiOperation,
+    operation: UpstreamOperation,
     firstByteMs: number,
   ): Promise<Outcome> {
     const bytes = Buffer.from(await upstream.body.arrayBuffer());
     // Relayed as it came; only the usage object is read from it. A response object's `usage` is not its last key
     // (user-supplied `metadata` follows), so Responses answers are parsed; chat and embeddings are scanned.
-    const parsed = operation === 'responses' || operation === 'compact' ? parseResponse(bytes) : undefined;
-    const usage = normalizeOpenAiUsage(parsed ? parsed.usage : scanUsage(bytes.toString('utf8')));
+    // Responses and Messages answers are parsed whole: their `usage` is not reliably the last key.
+    const parsed = operation === 'chat' || operation === 'embeddings' ? undefined : parseResponse(bytes);
+    const usage = ANTHROPIC_WIRE.has(operation)
+      ? normalizeAnthropicUsage(parsed?.usage)
+      : normalizeOpenAiUsage(parsed ? parsed.usage : scanUsage(bytes.toString('utf8')));
     res.status(upstream.statusCode).setHeader('content-type', String(upstream.headers['content-type'] ?? 'application/json'));
     res.end(bytes);
     const responseId = typeof parsed?.id === 'string' ? parsed.id : undefined;
@@ -271,7 +282,7 @@ export class OpenAiRelay {
 
   private async relayUpstreamError(
     call: AdmittedCall,
-    operation: OpenAiOperation,
+    operation: UpstreamOperation,
     stream: boolean,
     answer: UpstreamAnswer,
     res: Response,
@@ -294,6 +305,13 @@ export class OpenAiRelay {
     }
     const failure = readUpstreamFailure(upstream.statusCode, upstream.headers, text, [call.credential.apiKey]);
     const outcome: CallOutcome = failure.status >= 500 || failure.status === 429 ? 'upstream_error' : 'client_error';
+    if (ANTHROPIC_WIRE.has(operation)) {
+      // Anthropic's own shape, with the provider's type (overloaded_error …) or the one its status implies.
+      const type = failure.providerType ?? anthropicTypeForStatus(failure.status);
+      if (failure.retryAfter) res.setHeader('retry-after', failure.retryAfter);
+      res.status(failure.status).json({ type: 'error', error: { type, message: failure.message } });
+      return { statusCode: failure.status, outcome, usage: ZERO_USAGE, firstByteMs, errorCode: type, errorMessage: failure.message };
+    }
     if (operation === 'responses' && stream) {
       // A Responses stream reports even a failure before its first byte as `response.failed`: Codex understands its
       // codes (rate_limit_exceeded with "try again in Ns", context_length_exceeded, insufficient_quota, server_error).
@@ -309,8 +327,14 @@ export class OpenAiRelay {
     return { statusCode: failure.status, outcome, usage: ZERO_USAGE, firstByteMs, errorCode: failure.code, errorMessage: failure.message };
   }
 
-  /** `responsesStream`: the call is a Responses stream, so a provider failure is told as a `response.failed` event. */
-  private failBeforeResponse(error: unknown, res: Response, state: CallState, responsesStream?: AdmittedCall): Outcome {
+  /** `streamCall`: set for a stream; a Responses stream tells a provider failure as a `response.failed` event. */
+  private failBeforeResponse(
+    error: unknown,
+    res: Response,
+    state: CallState,
+    operation: UpstreamOperation,
+    streamCall?: AdmittedCall,
+  ): Outcome {
     if (state.clientGone)
       return { statusCode: 499, outcome: 'client_disconnected', usage: ZERO_USAGE, firstByteMs: null, errorCode: 'client_disconnected' };
     const failure = state.terminatedWith
@@ -321,8 +345,8 @@ export class OpenAiRelay {
           ? GatewayErrors.upstreamTimeout()
           : GatewayErrors.upstreamUnreachable();
     const upstreamFault = failure.outcome === 'upstream_error' || failure.outcome === 'upstream_timeout';
-    if (responsesStream && upstreamFault && !res.headersSent) {
-      writeResponsesFailure(res, responsesStream, { code: 'server_error', message: failure.message });
+    if (operation === 'responses' && streamCall && upstreamFault && !res.headersSent) {
+      writeResponsesFailure(res, streamCall, { code: 'server_error', message: failure.message });
       return {
         statusCode: 200,
         outcome: failure.outcome,
@@ -332,7 +356,8 @@ export class OpenAiRelay {
         errorMessage: failure.message,
       };
     }
-    if (!res.headersSent) res.status(failure.status).json(openAiErrorBody(failure));
+    if (!res.headersSent)
+      res.status(failure.status).json(ANTHROPIC_WIRE.has(operation) ? anthropicErrorBody(failure) : openAiErrorBody(failure));
     else res.end();
     return {
       statusCode: failure.status,
@@ -344,9 +369,10 @@ export class OpenAiRelay {
     };
   }
 
-  private async record(call: AdmittedCall, operation: OpenAiOperation, stream: boolean, req: Request, result: Outcome): Promise<void> {
-    // A call that reached the provider but ended before it reported usage is billed at least its input.
-    if (result.usage === ZERO_USAGE && result.firstByteMs !== null && result.outcome !== 'success') {
+  private async record(call: AdmittedCall, operation: UpstreamOperation, stream: boolean, req: Request, result: Outcome): Promise<void> {
+    // A call that reached the provider but ended before it reported usage is billed at least its input; one the
+    // provider refused (429, 5xx, 4xx status) is not: clients such as Codex replay a refused request many times.
+    if (result.usage === ZERO_USAGE && result.firstByteMs !== null && result.outcome !== 'success' && !result.refused) {
       result.usage = { ...ZERO_USAGE, inputTokens: call.estimate().inputTokens };
     }
     const { costMicros, priceVersionId } = await this.prices.cost(call.route.modelId, result.usage, call.startedAt);
@@ -379,12 +405,20 @@ export class OpenAiRelay {
   }
 }
 
-const ENDPOINT_NAMES: Record<OpenAiOperation, string> = {
+const ENDPOINT_NAMES: Record<UpstreamOperation, string> = {
   chat: 'chat.completions',
   embeddings: 'embeddings',
   responses: 'responses',
   compact: 'responses.compact',
+  messages: 'messages',
+  count_tokens: 'messages.count_tokens',
 };
+/** Operations that may stream (`stream: true`). */
+const STREAMING: ReadonlySet<UpstreamOperation> = new Set(['chat', 'responses', 'messages']);
+/** Operations whose refused parameters are adjusted (see parameter-compat.ts). */
+const ADJUSTABLE: ReadonlySet<UpstreamOperation> = new Set(['chat', 'responses']);
+/** Operations of Anthropic's wire: its usage fields and error shape. */
+const ANTHROPIC_WIRE: ReadonlySet<UpstreamOperation> = new Set(['messages', 'count_tokens']);
 
 function parseResponse(bytes: Buffer): { id?: unknown; usage?: unknown } | undefined {
   try {

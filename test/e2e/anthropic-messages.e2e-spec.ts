@@ -1,0 +1,229 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { AnthropicFake } from '../fakes/anthropic-fake';
+import { PROVIDER_KEYS } from '../support/canary-secrets';
+import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+
+/** `/v1/messages` natively to Anthropic providers, driven by the official Anthropic SDK (as Claude Code uses it). */
+describe('Anthropic Messages wire through the gateway (official @anthropic-ai/sdk)', () => {
+  let anthropic: AnthropicFake;
+  let h: GatewayHarness;
+  let client: Anthropic;
+  let key: string;
+
+  beforeAll(async () => {
+    anthropic = await new AnthropicFake().start();
+    h = await startGatewayHarness(
+      (openAiUrl) => `
+version: 1
+providers:
+  - name: anthropic
+    type: anthropic
+    baseUrl: ${anthropic.url}
+    credentials:
+      - { label: a, apiKey: { env: ANTHROPIC_KEY_A } }
+      - { label: b, apiKey: { env: ANTHROPIC_KEY_B } }
+  - name: openai
+    type: openai
+    baseUrl: ${openAiUrl}/v1
+    credentials: [{ label: main, apiKey: { env: FAKE_OPENAI_KEY } }]
+models:
+  - slug: anthropic/claude-sonnet-4-5
+    prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "3", cachedInputPer1M: "0.30", cacheWritePer1M: "3.75", outputPer1M: "15" }]
+  - slug: openai/gpt-5.4
+members: [{ identifier: dev }]
+allocations: [{ member: dev, model: anthropic/claude-sonnet-4-5 }, { member: dev, model: openai/gpt-5.4 }]
+keys: [{ member: dev, name: claude, allocations: [anthropic/claude-sonnet-4-5, openai/gpt-5.4] }]
+`,
+      { ALLOT_UPSTREAM_IDLE_TIMEOUT_MS: '1500' },
+      { ANTHROPIC_KEY_A: PROVIDER_KEYS.anthropicMain, ANTHROPIC_KEY_B: PROVIDER_KEYS.anthropicSecond },
+    );
+    key = h.keys['dev/claude']!;
+    client = new Anthropic({ apiKey: key, baseURL: h.server.url, maxRetries: 0 });
+  });
+  afterEach(() => anthropic.clearScripts());
+  afterAll(async () => {
+    await h?.stop();
+    await anthropic?.stop();
+  });
+
+  const lastSent = () => anthropic.received.at(-1)!;
+
+  it('should answer messages.create, pass the client’s version and beta headers, and bill cache reads and writes exactly', async () => {
+    anthropic.script({ cacheReadTokens: 40, cacheWrite5mTokens: 10 });
+    const { data, response } = await client.messages
+      .create(
+        {
+          model: 'anthropic/claude-sonnet-4-5',
+          max_tokens: 256,
+          system: 'Be brief.',
+          messages: [{ role: 'user', content: 'Hello '.repeat(60) }],
+        },
+        { headers: { 'anthropic-beta': 'prompt-caching-2024-07-31' } },
+      )
+      .withResponse();
+    expect(data.content).toEqual([{ type: 'text', text: 'Hello from the fake Anthropic upstream!' }]);
+    const sent = lastSent();
+    expect(sent.path).toBe('/v1/messages');
+    expect(sent.headers['x-api-key']).toMatch(/^sk-ant-canary-/);
+    expect(sent.headers['x-api-key']).not.toBe(key);
+    expect(sent.headers.authorization).toBeUndefined();
+    // The SDK's own anthropic-version is passed on (the adapter's default is only for clients that send none).
+    expect(sent.headers['anthropic-version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(sent.headers['anthropic-beta']).toBe('prompt-caching-2024-07-31');
+    expect(sent.body).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: 256, system: 'Be brief.' });
+
+    const u = data.usage;
+    expect(u.cache_read_input_tokens).toBe(40);
+    expect(u.cache_creation_input_tokens).toBe(10);
+    const record = await h.ledger(response.headers.get('x-request-id'));
+    expect(record).toMatchObject({ endpoint: 'messages', outcome: 'success', stream: false });
+    // Normalized: cache reads inside input, cache writes apart.
+    expect(Number(record.input_tokens)).toBe(u.input_tokens + 40);
+    expect(Number(record.cached_input_tokens)).toBe(40);
+    expect(Number(record.cache_write_tokens)).toBe(10);
+    expect(Number(record.output_tokens)).toBe(u.output_tokens);
+    // $3 uncached input, $0.30 cache reads, $3.75 cache writes, $15 output, per 1M tokens.
+    const micros = u.input_tokens * 3 + 40 * 0.3 + 10 * 3.75 + u.output_tokens * 15;
+    expect(Number(record.cost_micros)).toBeCloseTo(micros, 6);
+  });
+
+  it('should stream, and record the same usage and cost as the JSON call', async () => {
+    const body = { model: 'anthropic/claude-sonnet-4-5', max_tokens: 200, messages: [{ role: 'user' as const, content: 'same exchange' }] };
+    const json = await client.messages.create(body).withResponse();
+    const stream = client.messages.stream(body);
+    const types: string[] = [];
+    stream.on('streamEvent', (event) => types.push(event.type));
+    const final = await stream.finalMessage();
+    expect(final.content).toEqual(json.data.content);
+    expect(types[0]).toBe('message_start');
+    expect(types.at(-1)).toBe('message_stop');
+    const a = await h.ledger(json.response.headers.get('x-request-id'));
+    const requestId = (await stream.withResponse()).response.headers.get('x-request-id');
+    const b = await h.ledger(requestId);
+    for (const field of ['input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'cost_micros']) {
+      expect([field, b[field]]).toEqual([field, a[field]]);
+    }
+    expect(b.stream).toBe(true);
+  });
+
+  it('should carry a tool-use round trip and replay thinking blocks with their signatures byte-identical', async () => {
+    anthropic.script(
+      {
+        thinking: { text: 'I should list the files.', signature: 'EqQBCkYIARgCKkBsig+/==' },
+        toolUse: { name: 'bash', input: { command: 'ls' } },
+      },
+      { content: 'There are 3 files.' },
+    );
+    const tools: Anthropic.Tool[] = [
+      { name: 'bash', description: 'Run a command', input_schema: { type: 'object', properties: { command: { type: 'string' } } } },
+    ];
+    const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'How many files?' }];
+    const first = await client.messages
+      .stream({
+        model: 'anthropic/claude-sonnet-4-5',
+        max_tokens: 1024,
+        tools,
+        messages,
+        thinking: { type: 'enabled', budget_tokens: 512 },
+      })
+      .finalMessage();
+    expect(first.stop_reason).toBe('tool_use');
+    const [thinking, toolUse] = first.content;
+    expect(thinking).toMatchObject({ type: 'thinking', thinking: 'I should list the files.', signature: 'EqQBCkYIARgCKkBsig+/==' });
+    expect(toolUse).toMatchObject({ type: 'tool_use', name: 'bash', input: { command: 'ls' } });
+
+    const second = await client.messages.create({
+      model: 'anthropic/claude-sonnet-4-5',
+      max_tokens: 1024,
+      tools,
+      thinking: { type: 'enabled', budget_tokens: 512 },
+      messages: [
+        ...messages,
+        { role: 'assistant', content: first.content },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: (toolUse as Anthropic.ToolUseBlock).id, content: 'a b c' }] },
+      ],
+    });
+    expect(second.content).toEqual([{ type: 'text', text: 'There are 3 files.' }]);
+    expect(lastSent().raw).toContain(JSON.stringify(thinking));
+  });
+
+  it('should count tokens through the same preflight', async () => {
+    const counted = await client.messages.countTokens({
+      model: 'anthropic/claude-sonnet-4-5',
+      messages: [{ role: 'user', content: 'count me' }],
+    });
+    expect(counted.input_tokens).toBeGreaterThan(0);
+    expect(lastSent().path).toBe('/v1/messages/count_tokens');
+  });
+
+  it('should retry an overloaded (529) provider on its other credential before any byte, and relay a persistent one in Anthropic shape', async () => {
+    anthropic.script({ status: 529 });
+    const ok = await client.messages.create({
+      model: 'anthropic/claude-sonnet-4-5',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'retry' }],
+    });
+    expect(ok.type).toBe('message');
+    const [firstTry, secondTry] = anthropic.received.slice(-2);
+    expect(firstTry!.headers['x-api-key']).not.toBe(secondTry!.headers['x-api-key']);
+
+    anthropic.script({ status: 529 }, { status: 529 });
+    const failure = await client.messages
+      .create({ model: 'anthropic/claude-sonnet-4-5', max_tokens: 50, messages: [{ role: 'user', content: 'busy' }] })
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(Anthropic.APIError);
+    expect((failure as InstanceType<typeof Anthropic.APIError>).status).toBe(529);
+    expect((failure as { error: unknown }).error).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
+  });
+
+  it('should accept x-api-key, default anthropic-version, and end a stream cut mid-way with an error event billed at least its input', async () => {
+    anthropic.script({ cutAfterEvents: 4 });
+    const res = await fetch(`${h.server.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'anthropic/claude-sonnet-4-5',
+        max_tokens: 50,
+        stream: true,
+        messages: [{ role: 'user', content: 'cut' }],
+      }),
+    });
+    const text = await res.text();
+    expect(lastSent().headers['anthropic-version']).toBe('2023-06-01');
+    expect(text.trimEnd().split('\n\n').at(-1)).toMatch(/^event: error\ndata: \{"type":"error","error":\{"type":"api_error"/);
+    const record = await h.ledger(res.headers.get('x-request-id'));
+    expect(record).toMatchObject({ outcome: 'upstream_error', error_code: 'upstream_unreachable' });
+    expect(Number(record.input_tokens)).toBeGreaterThan(0);
+  });
+
+  it('should answer refusals in Anthropic shape: bad key, Bearer accepted, a model of another wire', async () => {
+    const bad = new Anthropic({ apiKey: 'allot_k1_not-a-real-key', baseURL: h.server.url, maxRetries: 0 });
+    const denied = await bad.messages
+      .create({ model: 'anthropic/claude-sonnet-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
+    expect(denied).toBeInstanceOf(Anthropic.AuthenticationError);
+    expect((denied as { error: unknown }).error).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
+
+    const bearer = new Anthropic({ authToken: key, apiKey: null, baseURL: h.server.url, maxRetries: 0 });
+    expect(
+      (await bearer.messages.create({ model: 'anthropic/claude-sonnet-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }))
+        .type,
+    ).toBe('message');
+
+    const before = h.fake.received.length;
+    const other = await client.messages
+      .create({ model: 'openai/gpt-5.4', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
+    expect(other).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((other as Error).message).toContain('translation between these wires is not available yet');
+    expect(h.fake.received.length).toBe(before);
+
+    const malformed = await fetch(`${h.server.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: '{"model":',
+    });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+  });
+});
