@@ -226,4 +226,78 @@ keys: [{ member: dev, name: claude, allocations: [anthropic/claude-sonnet-4-5, o
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
   });
+
+  describe('chat completions translated to a Claude model (official openai SDK)', () => {
+    it('should answer and bill a chat completion from Anthropic, with system, usage and cache mapped', async () => {
+      anthropic.script({ cacheReadTokens: 20 });
+      const openai = h.client(key);
+      const { data, response } = await openai.chat.completions
+        .create({
+          model: 'anthropic/claude-sonnet-4-5',
+          messages: [
+            { role: 'system', content: 'Be brief.' },
+            { role: 'user', content: 'Hello there '.repeat(20) },
+          ],
+          max_tokens: 300,
+          temperature: 0.2,
+        })
+        .withResponse();
+      expect(data.object).toBe('chat.completion');
+      expect(data.model).toBe('anthropic/claude-sonnet-4-5');
+      expect(data.choices[0]!.message.content).toBe('Hello from the fake Anthropic upstream!');
+      expect(data.choices[0]!.finish_reason).toBe('stop');
+      const sent = lastSent();
+      expect(sent.path).toBe('/v1/messages');
+      expect(sent.body).toMatchObject({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 300,
+        temperature: 0.2,
+        system: [{ type: 'text', text: 'Be brief.' }],
+      });
+      const record = await h.ledger(response.headers.get('x-request-id'));
+      expect(record).toMatchObject({ endpoint: 'chat.completions', outcome: 'success' });
+      expect(Number(record.input_tokens)).toBe(data.usage!.prompt_tokens);
+      expect(Number(record.cached_input_tokens)).toBe(20);
+      expect(data.usage!.prompt_tokens_details!.cached_tokens).toBe(20);
+      expect(Number(record.output_tokens)).toBe(data.usage!.completion_tokens);
+    });
+
+    it('should stream tool-call arguments as chat deltas and report usage when asked', async () => {
+      anthropic.script({ toolUse: { name: 'ls', input: { dir: '.', all: true } } });
+      const stream = await h.client(key).chat.completions.create({
+        model: 'anthropic/claude-sonnet-4-5',
+        messages: [{ role: 'user', content: 'list' }],
+        tools: [{ type: 'function', function: { name: 'ls', parameters: { type: 'object', properties: { dir: { type: 'string' } } } } }],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      let args = '';
+      let name = '';
+      let finish: string | null = null;
+      let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
+      for await (const chunk of stream) {
+        const call = chunk.choices[0]?.delta.tool_calls?.[0];
+        if (call?.function?.name) name = call.function.name;
+        args += call?.function?.arguments ?? '';
+        finish = chunk.choices[0]?.finish_reason ?? finish;
+        if (chunk.usage) usage = chunk.usage;
+      }
+      expect(name).toBe('ls');
+      expect(JSON.parse(args)).toEqual({ dir: '.', all: true });
+      expect(finish).toBe('tool_calls');
+      expect(usage!.completion_tokens).toBeGreaterThan(0);
+      expect(lastSent().body).toMatchObject({ stream: true, tools: [{ name: 'ls', input_schema: { type: 'object' } }] });
+    });
+
+    it('should refuse what has no Anthropic counterpart with a 400 naming it, before any upstream call', async () => {
+      const before = anthropic.received.length;
+      const failure = await h
+        .client(key)
+        .chat.completions.create({ model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: 'x' }], n: 2 })
+        .catch((e: unknown) => e);
+      expect(failure).toMatchObject({ status: 400, code: 'unsupported' });
+      expect((failure as Error).message).toContain('"n"');
+      expect(anthropic.received.length).toBe(before);
+    });
+  });
 });

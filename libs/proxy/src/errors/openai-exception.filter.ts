@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { LedgerWriter, ZERO_USAGE } from '@allot/billing';
 import { GatewayError, GatewayErrors } from './gateway-error';
-import { responsesFailedEvent } from '../relay/stream-protocols';
+import { gatewayResponseId, responsesFailedEvent } from '../relay/stream-protocols';
 import { anthropicErrorBody } from './anthropic-error-body';
 import { openAiErrorBody } from './openai-error-body';
 
@@ -32,7 +32,7 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
       // reset (days) is not what anyone wants.
       res.status(200).setHeader('content-type', 'text/event-stream; charset=utf-8');
       res.end(
-        responsesFailedEvent(`resp_${ctx.requestId.replace(/-/g, '')}`, ctx.requestedModel, -1, {
+        responsesFailedEvent(gatewayResponseId(ctx.requestId), ctx.requestedModel, -1, {
           code: failure.code,
           message: failure.message,
         }),

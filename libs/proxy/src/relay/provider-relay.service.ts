@@ -17,10 +17,18 @@ import { clientBoundHeaders, upstreamBoundHeaders } from './client-headers';
 import { LiveCalls } from './live-calls.service';
 import { adjustParameters, isAdjustable, ParameterRules, refusedParameter } from './parameter-compat';
 import { SseSplitter } from './sse-splitter';
-import { ChatStream, MessagesStream, responsesFailedEvent, ResponsesStream, type StreamProtocol } from './stream-protocols';
+import {
+  ChatStream,
+  gatewayResponseId,
+  MessagesStream,
+  responsesFailedEvent,
+  ResponsesStream,
+  type StreamProtocol,
+} from './stream-protocols';
 import { retryAfterAsSeconds } from './retry-after';
 import { readUpstreamFailure } from './upstream-error';
 import { scanUsage } from './usage-scan';
+import { translationFor, type WireTranslation } from '../translate/translations';
 
 /** What happened to the call while it was being relayed. */
 interface CallState {
@@ -70,12 +78,13 @@ export class ProviderRelay {
   ) {}
 
   async forward(call: AdmittedCall, operation: UpstreamOperation, req: Request, res: Response): Promise<void> {
-    const body = { ...(req.body as Record<string, unknown>) };
+    let body = { ...(req.body as Record<string, unknown>) };
     const stream = STREAMING.has(operation) && body.stream === true;
     const options = body.stream_options && typeof body.stream_options === 'object' ? (body.stream_options as Record<string, unknown>) : {};
     const clientWantsUsage = stream && options.include_usage === true;
-    if (stream && operation === 'chat') body.stream_options = { ...options, include_usage: true };
-    const adjusted = ADJUSTABLE.has(operation) ? adjustParameters(body, this.parameterRules.for(call.route)) : [];
+    const translation = translationFor(operation, call.route.provider.type);
+    if (stream && operation === 'chat' && !translation) body.stream_options = { ...options, include_usage: true };
+    const adjusted = ADJUSTABLE.has(operation) && !translation ? adjustParameters(body, this.parameterRules.for(call.route)) : [];
 
     const abort = new AbortController();
     const state: CallState = { clientGone: false, signal: abort.signal };
@@ -90,10 +99,11 @@ export class ProviderRelay {
       abort.abort();
     });
     let result: Outcome;
-    let protocol: StreamProtocol | undefined;
     try {
+      if (translation) body = translation.request(body, call);
       const pinned = operation === 'responses' ? await this.pinPreviousResponse(call, body.previous_response_id) : false;
-      const answer = await this.send(call, operation, body, upstreamBoundHeaders(req.headers), state, adjusted, pinned);
+      const upstreamOperation = translation?.upstreamOperation ?? operation;
+      const answer = await this.send(call, upstreamOperation, body, upstreamBoundHeaders(req.headers), state, adjusted, pinned);
       const upstream = answer.upstream;
       for (const [name, value] of clientBoundHeaders(upstream.headers)) res.setHeader(name, value);
       const firstByteMs = Date.now() - call.startedAt.getTime();
@@ -101,10 +111,11 @@ export class ProviderRelay {
       if (upstream.statusCode >= 400)
         result = { ...(await this.relayUpstreamError(call, operation, stream, answer, res, firstByteMs)), refused: true };
       else if (stream) {
-        protocol = this.streamProtocol(operation, call, clientWantsUsage);
+        const protocol = translation ? translation.stream(call, clientWantsUsage) : this.streamProtocol(operation, call, clientWantsUsage);
         result = await this.relayStream(upstream, res, protocol, firstByteMs, state);
         if (protocol instanceof ResponsesStream) result.responseId = protocol.responseId;
-      } else result = await this.relayJson(upstream, res, operation, firstByteMs);
+      } else if (translation) result = await this.relayTranslatedJson(upstream, res, translation, call, firstByteMs);
+      else result = await this.relayJson(upstream, res, operation, firstByteMs);
     } catch (error) {
       result = this.failBeforeResponse(error, res, state, operation, stream ? call : undefined);
     } finally {
@@ -112,17 +123,22 @@ export class ProviderRelay {
     }
     await this.record(call, operation, stream, req, result);
     if (operation === 'responses' && body.store !== false && result.outcome === 'success' && result.responseId) {
-      this.storedResponses
-        .remember({
-          responseId: result.responseId,
-          memberId: call.key.memberId,
-          allocationId: call.allocation.allocationId,
-          modelId: call.route.modelId,
-          providerId: call.route.provider.id,
-          credentialId: call.credential.id,
-        })
-        .catch((error: unknown) => this.logger.warn({ err: error, requestId: call.requestId }, 'could not remember a stored response'));
+      this.rememberStoredResponse(call, result.responseId);
     }
+  }
+
+  /** The provider stored the response (`store` not false): remember who owns it and which credential holds it. */
+  private rememberStoredResponse(call: AdmittedCall, responseId: string): void {
+    this.storedResponses
+      .remember({
+        responseId,
+        memberId: call.key.memberId,
+        allocationId: call.allocation.allocationId,
+        modelId: call.route.modelId,
+        providerId: call.route.provider.id,
+        credentialId: call.credential.id,
+      })
+      .catch((error: unknown) => this.logger.warn({ err: error, requestId: call.requestId }, 'could not remember a stored response'));
   }
 
   /**
@@ -198,9 +214,21 @@ export class ProviderRelay {
   }
 
   private streamProtocol(operation: UpstreamOperation, call: AdmittedCall, clientWantsUsage: boolean): StreamProtocol {
-    if (operation === 'responses') return new ResponsesStream(responseIdFor(call));
+    if (operation === 'responses') return new ResponsesStream(gatewayResponseId(call.requestId));
     if (operation === 'messages') return new MessagesStream();
     return new ChatStream(clientWantsUsage);
+  }
+
+  private async relayTranslatedJson(
+    upstream: Dispatcher.ResponseData,
+    res: Response,
+    translation: WireTranslation,
+    call: AdmittedCall,
+    firstByteMs: number,
+  ): Promise<Outcome> {
+    const translated = translation.response((await upstream.body.json()) as Record<string, unknown>, call);
+    res.status(200).json(translated.body);
+    return { statusCode: 200, outcome: 'success', usage: translated.usage ?? ZERO_USAGE, firstByteMs };
   }
 
   private async relayJson(
@@ -432,9 +460,5 @@ function parseResponse(bytes: Buffer): { id?: unknown; usage?: unknown } | undef
 function writeResponsesFailure(res: Response, call: AdmittedCall, error: { code: string; message: string }): void {
   res.status(200).setHeader('content-type', 'text/event-stream; charset=utf-8');
   res.setHeader('cache-control', 'no-cache');
-  res.end(responsesFailedEvent(responseIdFor(call), call.requestedModel, -1, error));
-}
-
-export function responseIdFor(call: AdmittedCall): string {
-  return `resp_${call.requestId.replace(/-/g, '')}`;
+  res.end(responsesFailedEvent(gatewayResponseId(call.requestId), call.requestedModel, -1, error));
 }

@@ -173,6 +173,11 @@ function parse(data: string): { type?: unknown; response?: Record<string, unknow
   }
 }
 
+/** The id of a response the gateway reports itself (no provider response exists): derived from the request id. */
+export function gatewayResponseId(requestId: string): string {
+  return `resp_${requestId.replace(/-/g, '')}`;
+}
+
 /** A `response.failed` event (Codex reads `response.error.code` and `message`; `id` is required). */
 export function responsesFailedEvent(
   id: string,

@@ -1,0 +1,168 @@
+import { normalizeAnthropicUsage, type NormalizedUsage } from '@allot/billing';
+import type { GatewayError } from '../errors/gateway-error';
+import { openAiErrorBody } from '../errors/openai-error-body';
+import type { StreamProtocol } from '../relay/stream-protocols';
+import { eventData } from '../relay/sse-splitter';
+
+type Json = Record<string, unknown>;
+
+/** Anthropic stop reasons → Chat Completions finish reasons. */
+export const FINISH_REASONS: Record<string, string> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  pause_turn: 'stop',
+  max_tokens: 'length',
+  model_context_window_exceeded: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+};
+
+/**
+ * Anthropic usage as OpenAI reports it: prompt tokens include cache reads and writes (OpenAI has no separate
+ * write count), cached tokens are the reads. The ledger uses the exact Anthropic split (normalizeAnthropicUsage).
+ */
+export function chatUsage(usage: Json | undefined): Json {
+  const n = (v: unknown) => (typeof v === 'number' && v > 0 ? v : 0);
+  const prompt = n(usage?.input_tokens) + n(usage?.cache_read_input_tokens) + n(usage?.cache_creation_input_tokens);
+  const completion = n(usage?.output_tokens);
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: n(usage?.cache_read_input_tokens) },
+    completion_tokens_details: { reasoning_tokens: 0 },
+  };
+}
+
+/** A Messages answer as a `chat.completion`; thinking blocks have no place in chat and are not returned. */
+export function messagesToChat(message: Json, requestedModel: string, created: number): Json {
+  let text = '';
+  const toolCalls: Json[] = [];
+  for (const block of (message.content as Json[] | undefined) ?? []) {
+    if (block.type === 'text') text += String(block.text ?? '');
+    else if (block.type === 'tool_use') {
+      toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+    }
+  }
+  return {
+    id: `chatcmpl-${String(message.id ?? '')}`,
+    object: 'chat.completion',
+    created,
+    model: requestedModel,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: text || (toolCalls.length ? null : ''),
+          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+          refusal: null,
+        },
+        finish_reason: FINISH_REASONS[String(message.stop_reason)] ?? 'stop',
+        logprobs: null,
+      },
+    ],
+    usage: chatUsage(message.usage as Json | undefined),
+  };
+}
+
+/**
+ * Anthropic's Messages SSE → Chat Completions chunks, event by event: a role chunk at `message_start`, content deltas,
+ * tool calls (id and name at `content_block_start`, arguments from `input_json_delta`), the finish chunk at
+ * `message_delta`, then the usage chunk (when the client asked) and `[DONE]` at `message_stop`. An upstream `error`
+ * event becomes an `{"error":…}` chunk.
+ */
+export class MessagesAsChatStream implements StreamProtocol {
+  complete = false;
+  upstreamFailure: { code: string; message: string } | undefined;
+  private anthropicUsage: Json = {};
+  private id = 'chatcmpl-';
+  private readonly toolIndex = new Map<number, number>();
+
+  constructor(
+    private readonly requestedModel: string,
+    private readonly created: number,
+    private readonly clientWantsUsage: boolean,
+  ) {}
+
+  get usage(): NormalizedUsage | undefined {
+    return Object.keys(this.anthropicUsage).length ? normalizeAnthropicUsage(this.anthropicUsage) : undefined;
+  }
+
+  forward(event: string): string | undefined {
+    const data = eventData(event);
+    if (!data) return undefined; // pings and comments: chat streams have none
+    let parsed: Json;
+    try {
+      parsed = JSON.parse(data) as Json;
+    } catch {
+      return undefined;
+    }
+    switch (parsed.type) {
+      case 'message_start': {
+        const message = (parsed.message ?? {}) as Json;
+        this.id = `chatcmpl-${String(message.id ?? '')}`;
+        this.anthropicUsage = { ...((message.usage as Json | undefined) ?? {}) };
+        return this.chunk({ role: 'assistant', content: '' });
+      }
+      case 'content_block_start': {
+        const block = (parsed.content_block ?? {}) as Json;
+        if (block.type !== 'tool_use') return undefined;
+        const index = this.toolIndex.size;
+        this.toolIndex.set(Number(parsed.index), index);
+        return this.chunk({ tool_calls: [{ index, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] });
+      }
+      case 'content_block_delta': {
+        const delta = (parsed.delta ?? {}) as Json;
+        if (delta.type === 'text_delta') return this.chunk({ content: String(delta.text ?? '') });
+        if (delta.type === 'input_json_delta') {
+          const index = this.toolIndex.get(Number(parsed.index));
+          return index === undefined
+            ? undefined
+            : this.chunk({ tool_calls: [{ index, function: { arguments: String(delta.partial_json ?? '') } }] });
+        }
+        return undefined; // thinking and signature deltas have no chat counterpart
+      }
+      case 'message_delta': {
+        const usage = (parsed.usage ?? {}) as Json;
+        for (const [k, v] of Object.entries(usage)) if (v !== null && v !== undefined) this.anthropicUsage[k] = v;
+        const reason = String(((parsed.delta ?? {}) as Json).stop_reason ?? 'end_turn');
+        return this.chunk({}, FINISH_REASONS[reason] ?? 'stop');
+      }
+      case 'message_stop': {
+        this.complete = true;
+        const usageChunk = this.clientWantsUsage
+          ? `data: ${JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.requestedModel, choices: [], usage: chatUsage(this.anthropicUsage) })}\n\n`
+          : '';
+        return `${usageChunk}data: [DONE]\n\n`;
+      }
+      case 'error': {
+        const error = (parsed.error ?? {}) as Json;
+        this.complete = true;
+        this.upstreamFailure = {
+          code: String(error.type ?? 'api_error'),
+          message: String(error.message ?? 'The provider reported an error.'),
+        };
+        return `data: ${JSON.stringify({ error: { message: this.upstreamFailure.message, type: 'api_error', param: null, code: this.upstreamFailure.code } })}\n\n`;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  failure(error: GatewayError, message = error.message): string {
+    return `data: ${JSON.stringify({ error: { ...openAiErrorBody(error).error, message } })}\n\n`;
+  }
+
+  private chunk(delta: Json, finishReason: string | null = null): string {
+    const chunk = {
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.requestedModel,
+      choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
+      ...(this.clientWantsUsage ? { usage: null } : {}),
+    };
+    return `data: ${JSON.stringify(chunk)}\n\n`;
+  }
+}

@@ -1,0 +1,41 @@
+import { normalizeAnthropicUsage, type NormalizedUsage } from '@allot/billing';
+import type { ProviderType } from '@allot/contracts';
+import type { UpstreamOperation } from '../adapters/provider-adapter';
+import type { AdmittedCall } from '../preflight/preflight-context';
+import type { StreamProtocol } from '../relay/stream-protocols';
+import { chatToMessages } from './chat-to-messages';
+import { MessagesAsChatStream, messagesToChat } from './messages-to-chat';
+
+type Json = Record<string, unknown>;
+
+/**
+ * How a call in one wire reaches a provider that speaks another: the upstream operation, the request and answer
+ * translations (pure functions), and the stream translation. The relay does the rest as for native calls.
+ */
+export interface WireTranslation {
+  readonly upstreamOperation: UpstreamOperation;
+  request(body: Json, call: AdmittedCall): Json;
+  response(upstream: Json, call: AdmittedCall): { body: Json; usage: NormalizedUsage | undefined };
+  stream(call: AdmittedCall, clientWantsUsage: boolean): StreamProtocol;
+}
+
+const createdOf = (call: AdmittedCall) => Math.floor(call.startedAt.getTime() / 1000);
+
+const chatToAnthropic: WireTranslation = {
+  upstreamOperation: 'messages',
+  request: (body, call) => chatToMessages(body, call.route.upstreamName, call.estimate().maxOutputTokens),
+  response: (message, call) => ({
+    body: messagesToChat(message, call.requestedModel, createdOf(call)),
+    usage: normalizeAnthropicUsage(message.usage),
+  }),
+  stream: (call, clientWantsUsage) => new MessagesAsChatStream(call.requestedModel, createdOf(call), clientWantsUsage),
+};
+
+const TRANSLATIONS: Partial<Record<UpstreamOperation, Partial<Record<ProviderType, WireTranslation>>>> = {
+  chat: { anthropic: chatToAnthropic },
+};
+
+/** The translation for this wire and provider type, or undefined when the provider speaks the wire natively (or not at all). */
+export function translationFor(operation: UpstreamOperation, provider: ProviderType): WireTranslation | undefined {
+  return TRANSLATIONS[operation]?.[provider];
+}
