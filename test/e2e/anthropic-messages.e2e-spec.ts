@@ -196,7 +196,7 @@ keys: [{ member: dev, name: claude, allocations: [anthropic/claude-sonnet-4-5, o
     expect(Number(record.input_tokens)).toBeGreaterThan(0);
   });
 
-  it('should answer refusals in Anthropic shape: bad key, Bearer accepted, a model of another wire', async () => {
+  it('should answer refusals in Anthropic shape: bad key, malformed JSON; and accept a Bearer key', async () => {
     const bad = new Anthropic({ apiKey: 'allot_k1_not-a-real-key', baseURL: h.server.url, maxRetries: 0 });
     const denied = await bad.messages
       .create({ model: 'anthropic/claude-sonnet-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })
@@ -209,14 +209,6 @@ keys: [{ member: dev, name: claude, allocations: [anthropic/claude-sonnet-4-5, o
       (await bearer.messages.create({ model: 'anthropic/claude-sonnet-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }))
         .type,
     ).toBe('message');
-
-    const before = h.fake.received.length;
-    const other = await client.messages
-      .create({ model: 'openai/gpt-5.4', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })
-      .catch((e: unknown) => e);
-    expect(other).toBeInstanceOf(Anthropic.BadRequestError);
-    expect((other as Error).message).toContain('translation between these wires is not available yet');
-    expect(h.fake.received.length).toBe(before);
 
     const malformed = await fetch(`${h.server.url}/v1/messages`, {
       method: 'POST',
@@ -298,6 +290,80 @@ keys: [{ member: dev, name: claude, allocations: [anthropic/claude-sonnet-4-5, o
       expect(failure).toMatchObject({ status: 400, code: 'unsupported' });
       expect((failure as Error).message).toContain('"n"');
       expect(anthropic.received.length).toBe(before);
+    });
+  });
+
+  describe('the Messages wire translated to an OpenAI model (official @anthropic-ai/sdk, as Claude Code)', () => {
+    it('should answer a message from an OpenAI model in Anthropic shape and bill it', async () => {
+      const { data, response } = await client.messages
+        .create({ model: 'openai/gpt-5.4', max_tokens: 200, system: 'Be brief.', messages: [{ role: 'user', content: 'Say hello' }] })
+        .withResponse();
+      expect(data).toMatchObject({ type: 'message', role: 'assistant', model: 'openai/gpt-5.4', stop_reason: 'end_turn' });
+      expect(data.content).toEqual([{ type: 'text', text: 'Hello from the fake upstream!' }]);
+      const sent = h.fake.received.at(-1)!;
+      expect(sent.path).toBe('/v1/chat/completions');
+      expect(sent.body).toMatchObject({
+        model: 'gpt-5.4',
+        max_completion_tokens: 200,
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Say hello' },
+        ],
+      });
+      const record = await h.ledger(response.headers.get('x-request-id'));
+      expect(record).toMatchObject({ endpoint: 'messages', outcome: 'success' });
+      expect(Number(record.input_tokens)).toBe(data.usage.input_tokens + (data.usage.cache_read_input_tokens ?? 0));
+      expect(Number(record.output_tokens)).toBe(data.usage.output_tokens);
+    });
+
+    it('should stream a tool call as tool_use events and carry the tool result back as a tool message', async () => {
+      h.fake.script({ toolCall: { name: 'bash', arguments: '{"command":"ls -la"}' } }, { content: 'Three files.' });
+      const tools: Anthropic.Tool[] = [{ name: 'bash', input_schema: { type: 'object', properties: { command: { type: 'string' } } } }];
+      const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'list files' }];
+      const first = await client.messages.stream({ model: 'openai/gpt-5.4', max_tokens: 300, tools, messages }).finalMessage();
+      expect(first.stop_reason).toBe('tool_use');
+      const toolUse = first.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use')!;
+      expect(toolUse).toMatchObject({ name: 'bash', input: { command: 'ls -la' } });
+      expect(first.usage.output_tokens).toBeGreaterThan(0);
+      expect(h.fake.received.at(-1)!.body).toMatchObject({
+        stream: true,
+        stream_options: { include_usage: true },
+        tools: [{ type: 'function', function: { name: 'bash' } }],
+      });
+
+      const second = await client.messages.create({
+        model: 'openai/gpt-5.4',
+        max_tokens: 300,
+        tools,
+        messages: [
+          ...messages,
+          { role: 'assistant', content: first.content },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: 'a b c' }] },
+        ],
+      });
+      expect(second.content).toEqual([{ type: 'text', text: 'Three files.' }]);
+      const replay = h.fake.received.at(-1)!.body.messages as Record<string, unknown>[];
+      expect(replay.at(-2)).toMatchObject({
+        role: 'assistant',
+        tool_calls: [{ id: toolUse.id, function: { name: 'bash', arguments: '{"command":"ls -la"}' } }],
+      });
+      expect(replay.at(-1)).toEqual({ role: 'tool', tool_call_id: toolUse.id, content: 'a b c' });
+    });
+
+    it('should refuse a server tool it cannot translate, in Anthropic shape, before any upstream call', async () => {
+      const before = h.fake.received.length;
+      const failure = await client.messages
+        .create({
+          model: 'openai/gpt-5.4',
+          max_tokens: 50,
+          messages: [{ role: 'user', content: 'search' }],
+          tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+        })
+        .catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(Anthropic.BadRequestError);
+      expect((failure as { error: unknown }).error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+      expect((failure as Error).message).toContain('web_search_20250305');
+      expect(h.fake.received.length).toBe(before);
     });
   });
 });

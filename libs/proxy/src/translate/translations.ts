@@ -1,10 +1,12 @@
-import { normalizeAnthropicUsage, type NormalizedUsage } from '@allot/billing';
+import { normalizeAnthropicUsage, normalizeOpenAiUsage, type NormalizedUsage } from '@allot/billing';
 import type { ProviderType } from '@allot/contracts';
 import type { UpstreamOperation } from '../adapters/provider-adapter';
 import type { AdmittedCall } from '../preflight/preflight-context';
 import type { StreamProtocol } from '../relay/stream-protocols';
 import { chatToMessages } from './chat-to-messages';
 import { MessagesAsChatStream, messagesToChat } from './messages-to-chat';
+import { messagesToOpenAiChat } from './messages-to-openai';
+import { ChatAsMessagesStream, openAiChatToMessage } from './openai-to-messages';
 
 type Json = Record<string, unknown>;
 
@@ -31,8 +33,17 @@ const chatToAnthropic: WireTranslation = {
   stream: (call, clientWantsUsage) => new MessagesAsChatStream(call.requestedModel, createdOf(call), clientWantsUsage),
 };
 
+/** Claude Code and the Anthropic SDKs on OpenAI, Azure OpenAI and OpenAI-compatible models. */
+const messagesToOpenAi: WireTranslation = {
+  upstreamOperation: 'chat',
+  request: (body, call) => messagesToOpenAiChat(body, call.route.upstreamName, call.route.provider.type),
+  response: (chat, call) => ({ body: openAiChatToMessage(chat, call.requestedModel), usage: normalizeOpenAiUsage(chat.usage) }),
+  stream: (call) => new ChatAsMessagesStream(call.requestedModel),
+};
+
 const TRANSLATIONS: Partial<Record<UpstreamOperation, Partial<Record<ProviderType, WireTranslation>>>> = {
   chat: { anthropic: chatToAnthropic },
+  messages: { openai: messagesToOpenAi, 'azure-openai': messagesToOpenAi, 'openai-compatible': messagesToOpenAi },
 };
 
 /** The translation for this wire and provider type, or undefined when the provider speaks the wire natively (or not at all). */

@@ -1,0 +1,154 @@
+import type { ProviderType } from '@allot/contracts';
+import { GatewayErrors } from '../errors/gateway-error';
+
+/**
+ * Anthropic Messages request → Chat Completions request, as a pure function (so Claude Code and the Anthropic SDKs
+ * can call OpenAI, Azure and OpenAI-compatible models). Mapped faithfully where a counterpart exists; refused with a
+ * 400 naming the feature where none does.
+ */
+
+type Json = Record<string, unknown>;
+
+const untranslatable = (feature: string) =>
+  GatewayErrors.unsupported(`${feature} cannot be translated to the OpenAI Chat Completions API, which serves this model.`);
+
+/** Fields mapped below, or harmless to leave behind. */
+const HANDLED = new Set([
+  'model',
+  'messages',
+  'system',
+  'max_tokens',
+  'temperature',
+  'top_p',
+  'stop_sequences',
+  'stream',
+  'tools',
+  'tool_choice',
+  'metadata',
+  'thinking',
+]);
+
+/** Extended-thinking budget → reasoning effort. */
+export function effortFor(budget: number): 'low' | 'medium' | 'high' {
+  return budget <= 2048 ? 'low' : budget <= 8192 ? 'medium' : 'high';
+}
+
+export function messagesToOpenAiChat(body: Json, upstreamModel: string, provider: ProviderType): Json {
+  for (const [field, value] of Object.entries(body)) {
+    if (!HANDLED.has(field) && value !== null && value !== undefined) throw untranslatable(`"${field}"`);
+  }
+  if (!Array.isArray(body.messages) || body.messages.length === 0)
+    throw GatewayErrors.invalidBody('"messages" must be a non-empty array.', 'messages');
+
+  const messages: Json[] = [];
+  const system = systemText(body.system);
+  if (system) messages.push({ role: 'system', content: system });
+  for (const raw of body.messages as Json[]) {
+    const content = typeof raw.content === 'string' ? [{ type: 'text', text: raw.content }] : ((raw.content as Json[] | undefined) ?? []);
+    if (raw.role === 'user') messages.push(...userMessages(content));
+    else if (raw.role === 'assistant') messages.push(assistantMessage(content));
+    else throw untranslatable(`a message with role "${String(raw.role)}"`);
+  }
+
+  const out: Json = { model: upstreamModel, messages };
+  // OpenAI's reasoning models take only max_completion_tokens; self-hosted servers know max_tokens best.
+  if (typeof body.max_tokens === 'number') out[provider === 'openai-compatible' ? 'max_tokens' : 'max_completion_tokens'] = body.max_tokens;
+  if (typeof body.temperature === 'number') out.temperature = body.temperature;
+  if (typeof body.top_p === 'number') out.top_p = body.top_p;
+  if (Array.isArray(body.stop_sequences) && body.stop_sequences.length > 0) out.stop = body.stop_sequences;
+  const userId = (body.metadata as Json | undefined)?.user_id;
+  if (typeof userId === 'string') out.user = userId;
+  if (body.stream === true) {
+    out.stream = true;
+    out.stream_options = { include_usage: true }; // the answer's usage is translated into message_delta
+  }
+  if (Array.isArray(body.tools) && body.tools.length > 0) out.tools = (body.tools as Json[]).map(tool);
+  const choice = body.tool_choice as Json | undefined;
+  if (choice) {
+    if (choice.type === 'auto') out.tool_choice = 'auto';
+    else if (choice.type === 'any') out.tool_choice = 'required';
+    else if (choice.type === 'none') out.tool_choice = 'none';
+    else if (choice.type === 'tool' && typeof choice.name === 'string')
+      out.tool_choice = { type: 'function', function: { name: choice.name } };
+    else throw untranslatable('this "tool_choice"');
+    if (choice.disable_parallel_tool_use === true) out.parallel_tool_calls = false;
+  }
+  const thinking = body.thinking as Json | undefined;
+  if (thinking?.type === 'enabled' && typeof thinking.budget_tokens === 'number') out.reasoning_effort = effortFor(thinking.budget_tokens);
+  return out;
+}
+
+function systemText(system: unknown): string {
+  if (typeof system === 'string') return system;
+  if (!Array.isArray(system)) return '';
+  return (system as Json[])
+    .map((block) => {
+      if (block.type !== 'text') throw untranslatable(`a "${String(block.type)}" system block`);
+      return String(block.text ?? '');
+    })
+    .join('\n\n');
+}
+
+/** A user turn: its tool results first, as `tool` messages (they must follow the assistant's calls), then the rest. */
+function userMessages(blocks: Json[]): Json[] {
+  const out: Json[] = [];
+  const parts: Json[] = [];
+  for (const block of blocks) {
+    if (block.type === 'tool_result') {
+      const text = typeof block.content === 'string' ? block.content : textOf(block.content as Json[] | undefined, 'tool_result');
+      out.push({ role: 'tool', tool_call_id: String(block.tool_use_id ?? ''), content: block.is_error === true ? `Error: ${text}` : text });
+    } else if (block.type === 'text') parts.push({ type: 'text', text: String(block.text ?? '') });
+    else if (block.type === 'image') parts.push({ type: 'image_url', image_url: { url: imageUrl(block.source as Json | undefined) } });
+    else throw untranslatable(`a "${String(block.type)}" content block`);
+  }
+  if (parts.length > 0)
+    out.push({ role: 'user', content: parts.every((p) => p.type === 'text') ? parts.map((p) => p.text).join('\n\n') : parts });
+  return out;
+}
+
+function assistantMessage(blocks: Json[]): Json {
+  let text = '';
+  const toolCalls: Json[] = [];
+  for (const block of blocks) {
+    if (block.type === 'text') text += String(block.text ?? '');
+    else if (block.type === 'tool_use') {
+      toolCalls.push({
+        id: String(block.id),
+        type: 'function',
+        function: { name: String(block.name), arguments: JSON.stringify(block.input ?? {}) },
+      });
+    } else if (block.type === 'thinking' || block.type === 'redacted_thinking') {
+      // Another vendor's reasoning cannot be replayed to this one, and models do not need earlier turns' thinking.
+      continue;
+    } else throw untranslatable(`a "${String(block.type)}" block in an assistant turn`);
+  }
+  return { role: 'assistant', content: text || null, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) };
+}
+
+function textOf(blocks: Json[] | undefined, where: string): string {
+  return (blocks ?? [])
+    .map((b) => {
+      if (b.type !== 'text') throw untranslatable(`a "${String(b.type)}" block in a ${where}`);
+      return String(b.text ?? '');
+    })
+    .join('\n\n');
+}
+
+function imageUrl(source: Json | undefined): string {
+  if (source?.type === 'base64') return `data:${String(source.media_type)};base64,${String(source.data)}`;
+  if (source?.type === 'url' && typeof source.url === 'string') return source.url;
+  throw untranslatable('this image source');
+}
+
+function tool(definition: Json): Json {
+  // Anthropic's server tools (web search, bash, text editor, computer use) carry a versioned `type`.
+  if (definition.type !== undefined && definition.type !== 'custom') throw untranslatable(`the "${String(definition.type)}" tool`);
+  return {
+    type: 'function',
+    function: {
+      name: definition.name,
+      ...(definition.description ? { description: definition.description } : {}),
+      parameters: definition.input_schema ?? { type: 'object', properties: {} },
+    },
+  };
+}
