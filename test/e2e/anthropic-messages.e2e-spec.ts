@@ -350,6 +350,22 @@ keys: [{ member: dev, name: claude, allocations: [anthropic/claude-sonnet-4-5, o
       expect(replay.at(-1)).toEqual({ role: 'tool', tool_call_id: toolUse.id, content: 'a b c' });
     });
 
+    it('should count tokens for an OpenAI model locally, with no upstream call', async () => {
+      const before = h.fake.received.length;
+      const { data, response } = await client.messages
+        .countTokens({ model: 'openai/gpt-5.4', messages: [{ role: 'user', content: 'count these words please' }] })
+        .withResponse();
+      expect(data.input_tokens).toBeGreaterThanOrEqual(5);
+      expect(data.input_tokens).toBeLessThan(40);
+      expect(h.fake.received.length).toBe(before);
+      expect(await h.ledger(response.headers.get('x-request-id'))).toMatchObject({
+        endpoint: 'messages.count_tokens',
+        outcome: 'success',
+        input_tokens: '0',
+        output_tokens: '0',
+      });
+    });
+
     it('should refuse a server tool it cannot translate, in Anthropic shape, before any upstream call', async () => {
       const before = h.fake.received.length;
       const failure = await client.messages

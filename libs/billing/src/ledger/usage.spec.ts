@@ -1,4 +1,4 @@
-import { normalizeAnthropicUsage, normalizeOpenAiUsage, totalTokens } from './usage';
+import { normalizeAnthropicUsage, normalizeGeminiUsage, normalizeOpenAiUsage, totalTokens } from './usage';
 
 describe('usage normalization (B2)', () => {
   it('reads chat completions usage: cached inside input, reasoning inside output', () => {
@@ -35,6 +35,47 @@ describe('usage normalization (B2)', () => {
     expect(totalTokens(u!)).toBe(2470);
   });
 
+  it('reads Gemini usageMetadata: cached inside the prompt count, thoughts billed as output and counted as reasoning', () => {
+    const u = normalizeGeminiUsage({
+      promptTokenCount: 1200,
+      cachedContentTokenCount: 1000,
+      candidatesTokenCount: 80,
+      thoughtsTokenCount: 300,
+      totalTokenCount: 1580,
+    });
+    expect(u).toEqual({ inputTokens: 1200, cachedInputTokens: 1000, cacheWriteTokens: 0, outputTokens: 380, reasoningTokens: 300 });
+    expect(totalTokens(u!)).toBe(1580);
+  });
+
+  it.each<[string, Record<string, unknown>, Record<string, number>]>([
+    [
+      'no cache, no thoughts (zero counters are left out)',
+      { promptTokenCount: 9, candidatesTokenCount: 4 },
+      { in: 9, cached: 0, out: 4, r: 0 },
+    ],
+    ['a blocked prompt: no candidates', { promptTokenCount: 12, totalTokenCount: 12 }, { in: 12, cached: 0, out: 0, r: 0 }],
+    [
+      'thoughts only (cut by MAX_TOKENS while thinking)',
+      { promptTokenCount: 5, thoughtsTokenCount: 64 },
+      { in: 5, cached: 0, out: 64, r: 64 },
+    ],
+    [
+      'Google-run tool results count as input',
+      { promptTokenCount: 10, toolUsePromptTokenCount: 30, candidatesTokenCount: 2 },
+      { in: 40, cached: 0, out: 2, r: 0 },
+    ],
+    ['cached never exceeds input', { promptTokenCount: 3, cachedContentTokenCount: 8 }, { in: 3, cached: 3, out: 0, r: 0 }],
+    ['non-numeric counters', { promptTokenCount: '7', candidatesTokenCount: -1 }, { in: 0, cached: 0, out: 0, r: 0 }],
+  ])('Gemini usage: %s', (_name, usage, e) => {
+    expect(normalizeGeminiUsage(usage)).toEqual({
+      inputTokens: e.in,
+      cachedInputTokens: e.cached,
+      cacheWriteTokens: 0,
+      outputTokens: e.out,
+      reasoningTokens: e.r,
+    });
+  });
+
   it('treats missing, negative or non-numeric counts as zero and keeps the invariants', () => {
     expect(normalizeOpenAiUsage({ prompt_tokens: 5, prompt_tokens_details: { cached_tokens: 9 }, completion_tokens: -3 })).toEqual({
       inputTokens: 5,
@@ -52,5 +93,6 @@ describe('usage normalization (B2)', () => {
     });
     expect(normalizeOpenAiUsage(null)).toBeUndefined();
     expect(normalizeAnthropicUsage(undefined)).toBeUndefined();
+    expect(normalizeGeminiUsage(undefined)).toBeUndefined();
   });
 });

@@ -58,4 +58,24 @@ export function normalizeAnthropicUsage(usage: unknown): NormalizedUsage | undef
   };
 }
 
+/**
+ * Gemini `usageMetadata`: `promptTokenCount` already includes the cached tokens (`cachedContentTokenCount`), and
+ * `toolUsePromptTokenCount` (the results of Google-run tools such as code execution) is billed as input too. Output
+ * is `candidatesTokenCount` plus `thoughtsTokenCount`, which Gemini counts apart but bills as output; the thoughts
+ * are the reasoning. Gemini leaves zero counters out, so missing counters are zero.
+ */
+export function normalizeGeminiUsage(usage: unknown): NormalizedUsage | undefined {
+  if (!usage || typeof usage !== 'object') return undefined;
+  const u = usage as Record<string, unknown>;
+  const inputTokens = count(u.promptTokenCount) + count(u.toolUsePromptTokenCount);
+  const thoughts = count(u.thoughtsTokenCount);
+  return {
+    inputTokens,
+    cachedInputTokens: Math.min(count(u.cachedContentTokenCount), inputTokens),
+    cacheWriteTokens: 0,
+    outputTokens: count(u.candidatesTokenCount) + thoughts,
+    reasoningTokens: thoughts,
+  };
+}
+
 export const totalTokens = (u: NormalizedUsage) => u.inputTokens + u.cacheWriteTokens + u.outputTokens;

@@ -2,8 +2,12 @@ import type { ModelRoute, RouteCredential } from '@allot/catalog';
 import type { ProviderType } from '@allot/contracts';
 import { GatewayErrors } from '../errors/gateway-error';
 
-/** What a call asks of a provider, by the wire it arrived in: OpenAI's operations, then Anthropic's. */
-export type UpstreamOperation = 'chat' | 'embeddings' | 'responses' | 'compact' | 'messages' | 'count_tokens';
+/**
+ * What a call asks of a provider: OpenAI's operations, then Anthropic's, then Gemini's (`generateContent`, and
+ * `streamGenerateContent?alt=sse`, which is a separate operation because it has its own URL; only translations reach them).
+ */
+export type UpstreamOperation =
+  'chat' | 'embeddings' | 'responses' | 'compact' | 'messages' | 'count_tokens' | 'generate' | 'generate_stream';
 
 const OPENAI_OPERATIONS: ReadonlySet<UpstreamOperation> = new Set(['chat', 'embeddings', 'responses', 'compact']);
 const PATHS: Record<UpstreamOperation, string> = {
@@ -13,6 +17,9 @@ const PATHS: Record<UpstreamOperation, string> = {
   compact: '/responses/compact',
   messages: '/messages',
   count_tokens: '/messages/count_tokens',
+  // Gemini: suffixes of `/models/{model}`.
+  generate: ':generateContent',
+  generate_stream: ':streamGenerateContent?alt=sse',
 };
 
 /** The Messages API version sent when the client names none (clients' own `anthropic-version` is passed on). */
@@ -24,8 +31,8 @@ const AZURE_RESPONSES_API_VERSION = '2025-04-01-preview';
 export interface UpstreamTarget {
   url: URL;
   headers: Record<string, string>;
-  /** The `model` value the upstream expects in the body (a deployment name on Azure's v1 surface). */
-  bodyModel: string;
+  /** The `model` value the upstream expects in the body (a deployment name on Azure's v1 surface); none when the URL names it (Gemini). */
+  bodyModel?: string;
 }
 
 /** Knows one provider type's URLs and auth header. Provider keys only ever travel in headers. */
@@ -103,8 +110,24 @@ export const anthropicAdapter: ProviderAdapter = {
   }),
 };
 
+/**
+ * Google's Gemini API (Generative Language API): `/v1beta/models/{model}:generateContent`, or
+ * `:streamGenerateContent?alt=sse` for streams. The key goes in `x-goog-api-key`, never in the URL (`?key=` would put
+ * it in access logs). A base URL ending in `/v1` or `/v1beta` is kept as it is; otherwise `/v1beta` is added.
+ */
+export const geminiAdapter: ProviderAdapter = {
+  type: 'gemini',
+  operations: new Set(['generate', 'generate_stream']),
+  target: (route, credential, operation) => {
+    const base = baseUrl(route, credential, 'https://generativelanguage.googleapis.com');
+    const root = /\/v1(beta)?$/.test(base) ? base : `${base}/v1beta`;
+    const model = encodeURIComponent(route.upstreamName.replace(/^models\//, ''));
+    return { url: new URL(`${root}/models/${model}${PATHS[operation]}`), headers: { 'x-goog-api-key': credential.apiKey } };
+  },
+};
+
 const ADAPTERS = new Map<ProviderType, ProviderAdapter>(
-  [openAiAdapter, openAiCompatibleAdapter, azureOpenAiAdapter, anthropicAdapter].map((a) => [a.type, a]),
+  [openAiAdapter, openAiCompatibleAdapter, azureOpenAiAdapter, anthropicAdapter, geminiAdapter].map((a) => [a.type, a]),
 );
 
 const WIRE_NAMES: Record<UpstreamOperation, string> = {
@@ -114,6 +137,8 @@ const WIRE_NAMES: Record<UpstreamOperation, string> = {
   compact: 'the Responses API',
   messages: 'the Anthropic Messages API',
   count_tokens: 'the Anthropic Messages API',
+  generate: 'the Gemini API',
+  generate_stream: 'the Gemini API',
 };
 
 const JSON_REQUEST = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { PreflightGuard, V1Endpoint } from '../preflight/preflight.guard';
 import { admittedCall as admitted } from '../preflight/preflight.service';
 import { ProviderRelay } from '../relay/provider-relay.service';
+import { translationFor } from '../translate/translations';
 
 /**
  * The Anthropic Messages wire, so Claude Code and the Anthropic SDKs can use the gateway as their base URL
@@ -24,6 +25,11 @@ export class AnthropicController {
   @HttpCode(200)
   @V1Endpoint({ name: 'messages.count_tokens', requiresModel: true })
   countTokens(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.relay.forward(admitted(req), 'count_tokens', req, res);
+    const call = admitted(req);
+    // Vendors the Messages wire is translated to have no count endpoint for it: the gateway's own o200k count of the
+    // prompt (the estimate quotas reserve with; it slightly over-counts, since it counts the JSON around the text).
+    // Anthropic counts natively; any other provider gets the relay's 400 naming the gap.
+    if (!translationFor('messages', call.route.provider.type)) return this.relay.forward(call, 'count_tokens', req, res);
+    return this.relay.answerLocally(call, 'count_tokens', req, res, { input_tokens: call.estimate().inputTokens });
   }
 }

@@ -102,7 +102,7 @@ export class ProviderRelay {
     try {
       if (translation) body = translation.request(body, call);
       const pinned = operation === 'responses' ? await this.pinPreviousResponse(call, body.previous_response_id) : false;
-      const upstreamOperation = translation?.upstreamOperation ?? operation;
+      const upstreamOperation = !translation ? operation : (stream && translation.streamOperation) || translation.upstreamOperation;
       const answer = await this.send(call, upstreamOperation, body, upstreamBoundHeaders(req.headers), state, adjusted, pinned);
       const upstream = answer.upstream;
       for (const [name, value] of clientBoundHeaders(upstream.headers)) res.setHeader(name, value);
@@ -125,6 +125,15 @@ export class ProviderRelay {
     if (operation === 'responses' && body.store !== false && result.outcome === 'success' && result.responseId) {
       this.rememberStoredResponse(call, result.responseId);
     }
+  }
+
+  /**
+   * Answers an admitted call without a provider (an operation the gateway can compute itself, like counting tokens
+   * for a model whose vendor has no count endpoint); it is recorded like any call, at no cost.
+   */
+  async answerLocally(call: AdmittedCall, operation: UpstreamOperation, req: Request, res: Response, body: unknown): Promise<void> {
+    res.status(200).json(body);
+    await this.record(call, operation, false, req, { statusCode: 200, outcome: 'success', usage: ZERO_USAGE, firstByteMs: 0 });
   }
 
   /** The provider stored the response (`store` not false): remember who owns it and which credential holds it. */
@@ -191,7 +200,7 @@ export class ProviderRelay {
         const upstream = await this.upstream.send(
           credential.id,
           target,
-          JSON.stringify({ ...body, model: target.bodyModel }),
+          JSON.stringify(target.bodyModel === undefined ? body : { ...body, model: target.bodyModel }),
           state.signal,
         );
         if (upstream.statusCode === 400 && ADJUSTABLE.has(operation) && !parameterRetried) {
@@ -288,8 +297,10 @@ export class ProviderRelay {
           if (out) await write(out);
         }
       }
+      // Wires without a terminal event (Gemini) close the client's stream only now that the upstream ended cleanly.
+      const closing = protocol.upstreamEnded?.();
       if (!protocol.complete) throw new Error('upstream ended the stream before its terminal event');
-      res.end();
+      res.end(closing);
       return finished();
     } catch (error) {
       // Clients such as Codex hang up as soon as they read the terminal event: the call is complete, not cut.
@@ -440,6 +451,8 @@ const ENDPOINT_NAMES: Record<UpstreamOperation, string> = {
   compact: 'responses.compact',
   messages: 'messages',
   count_tokens: 'messages.count_tokens',
+  generate: 'gemini.generate_content',
+  generate_stream: 'gemini.stream_generate_content',
 };
 /** Operations that may stream (`stream: true`). */
 const STREAMING: ReadonlySet<UpstreamOperation> = new Set(['chat', 'responses', 'messages']);

@@ -19,6 +19,12 @@ export interface StreamProtocol {
   readonly upstreamFailure: { code: string; message: string } | undefined;
   /** The terminal event that ends a failed stream in this wire. */
   failure(error: GatewayError, message?: string): string;
+  /**
+   * Called once when the upstream stream ended without an error, before `complete` is read: a wire whose upstream has
+   * no terminal event (Gemini's SSE just ends) decides here whether the stream is complete, and returns the closing
+   * text for the client (`[DONE]`). Wires with a terminal event do not need it.
+   */
+  upstreamEnded?(): string | undefined;
 }
 
 /**

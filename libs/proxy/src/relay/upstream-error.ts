@@ -21,7 +21,8 @@ export function readUpstreamFailure(
   text: string,
   secrets: string[],
 ): UpstreamFailure {
-  let error: { message?: unknown; type?: unknown; param?: unknown; code?: unknown } | undefined;
+  // OpenAI and Anthropic name a `type`; Google sends `{code (the HTTP status), message, status, details}`.
+  let error: { message?: unknown; type?: unknown; param?: unknown; code?: unknown; details?: unknown } | undefined;
   try {
     error = (JSON.parse(text) as { error?: typeof error }).error;
   } catch {
@@ -42,6 +43,17 @@ export function readUpstreamFailure(
             : 'upstream_error',
     param: typeof error?.param === 'string' ? error.param : null,
     message,
-    ...(status === 429 ? { retryAfter: retryAfterSeconds(headers['retry-after'], message) } : {}),
+    ...(status === 429 ? { retryAfter: retryAfterSeconds(headers['retry-after'] ?? googleRetryDelay(error?.details), message) } : {}),
   };
+}
+
+/** Google's `RetryInfo` error detail (`"retryDelay": "37.5s"`) in whole seconds: Gemini's 429s say when to retry there. */
+function googleRetryDelay(details: unknown): string | undefined {
+  if (!Array.isArray(details)) return undefined;
+  for (const detail of details as unknown[]) {
+    const delay = (detail as { retryDelay?: unknown } | null)?.retryDelay;
+    const seconds = typeof delay === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(delay.trim()) : null;
+    if (seconds) return String(Math.max(1, Math.ceil(Number(seconds[1]))));
+  }
+  return undefined;
 }

@@ -1,9 +1,11 @@
-import { normalizeAnthropicUsage, normalizeOpenAiUsage, type NormalizedUsage } from '@allot/billing';
+import { normalizeAnthropicUsage, normalizeGeminiUsage, normalizeOpenAiUsage, type NormalizedUsage } from '@allot/billing';
 import type { ProviderType } from '@allot/contracts';
 import type { UpstreamOperation } from '../adapters/provider-adapter';
 import type { AdmittedCall } from '../preflight/preflight-context';
 import type { StreamProtocol } from '../relay/stream-protocols';
+import { chatToGemini } from './chat-to-gemini';
 import { chatToMessages } from './chat-to-messages';
+import { GeminiAsChatStream, geminiToChat } from './gemini-to-chat';
 import { MessagesAsChatStream, messagesToChat } from './messages-to-chat';
 import { messagesToOpenAiChat } from './messages-to-openai';
 import { ChatAsMessagesStream, openAiChatToMessage } from './openai-to-messages';
@@ -16,6 +18,8 @@ type Json = Record<string, unknown>;
  */
 export interface WireTranslation {
   readonly upstreamOperation: UpstreamOperation;
+  /** The operation for streams, when the provider streams at another URL (Gemini's `streamGenerateContent`). */
+  readonly streamOperation?: UpstreamOperation;
   request(body: Json, call: AdmittedCall): Json;
   response(upstream: Json, call: AdmittedCall): { body: Json; usage: NormalizedUsage | undefined };
   stream(call: AdmittedCall, clientWantsUsage: boolean): StreamProtocol;
@@ -41,8 +45,20 @@ const messagesToOpenAi: WireTranslation = {
   stream: (call) => new ChatAsMessagesStream(call.requestedModel),
 };
 
+/** Chat completions clients on Gemini models: `generateContent`, or `streamGenerateContent?alt=sse` for streams. */
+const chatToGeminiApi: WireTranslation = {
+  upstreamOperation: 'generate',
+  streamOperation: 'generate_stream',
+  request: (body, call) => chatToGemini(body, call.route.upstreamName),
+  response: (answer, call) => ({
+    body: geminiToChat(answer, call.requestedModel, createdOf(call), call.requestId),
+    usage: normalizeGeminiUsage(answer.usageMetadata),
+  }),
+  stream: (call, clientWantsUsage) => new GeminiAsChatStream(call.requestedModel, createdOf(call), clientWantsUsage, call.requestId),
+};
+
 const TRANSLATIONS: Partial<Record<UpstreamOperation, Partial<Record<ProviderType, WireTranslation>>>> = {
-  chat: { anthropic: chatToAnthropic },
+  chat: { anthropic: chatToAnthropic, gemini: chatToGeminiApi },
   messages: { openai: messagesToOpenAi, 'azure-openai': messagesToOpenAi, 'openai-compatible': messagesToOpenAi },
 };
 

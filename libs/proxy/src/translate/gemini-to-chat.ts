@@ -1,0 +1,206 @@
+import { normalizeGeminiUsage, ZERO_USAGE, type NormalizedUsage } from '@allot/billing';
+import type { GatewayError } from '../errors/gateway-error';
+import { openAiErrorBody } from '../errors/openai-error-body';
+import type { StreamProtocol } from '../relay/stream-protocols';
+import { eventData } from '../relay/sse-splitter';
+
+type Json = Record<string, unknown>;
+
+/** Gemini finish reasons → Chat Completions finish reasons; the others (OTHER, LANGUAGE, MALFORMED_FUNCTION_CALL …) → stop. */
+export const GEMINI_FINISH_REASONS: Readonly<Record<string, string>> = {
+  STOP: 'stop',
+  MAX_TOKENS: 'length',
+  SAFETY: 'content_filter',
+  RECITATION: 'content_filter',
+  BLOCKLIST: 'content_filter',
+  PROHIBITED_CONTENT: 'content_filter',
+  SPII: 'content_filter',
+  IMAGE_SAFETY: 'content_filter',
+  IMAGE_PROHIBITED_CONTENT: 'content_filter',
+  IMAGE_RECITATION: 'content_filter',
+};
+
+/** A call that ended normally with function calls is a `tool_calls` finish in chat; a cut or a block keeps its reason. */
+function finishReason(reason: unknown, hasToolCalls: boolean): string {
+  if (hasToolCalls && (reason === 'STOP' || reason === undefined)) return 'tool_calls';
+  return GEMINI_FINISH_REASONS[String(reason)] ?? 'stop';
+}
+
+/**
+ * Gemini has no tool call ids: they are made up as `call_<responseId>_<n>` (n counts the answer's calls from 0), so
+ * they stay unique across the turns of a conversation. Tool messages are matched back by name from the history.
+ */
+export function geminiToolCallId(responseId: unknown, index: number): string {
+  return typeof responseId === 'string' && responseId ? `call_${responseId}_${index}` : `call_${index}`;
+}
+
+/**
+ * Gemini usage as OpenAI reports it: prompt tokens include the cached ones (as Gemini counts them), completion tokens
+ * include the thoughts (billed as output; reported as reasoning tokens). The ledger gets the same numbers.
+ */
+export function geminiChatUsage(usageMetadata: unknown): Json {
+  const u = normalizeGeminiUsage(usageMetadata) ?? ZERO_USAGE;
+  return {
+    prompt_tokens: u.inputTokens,
+    completion_tokens: u.outputTokens,
+    total_tokens: u.inputTokens + u.outputTokens,
+    prompt_tokens_details: { cached_tokens: u.cachedInputTokens },
+    completion_tokens_details: { reasoning_tokens: u.reasoningTokens },
+  };
+}
+
+type FunctionCall = { name?: unknown; args?: unknown };
+const functionCallOf = (part: Json) => part.functionCall as FunctionCall | undefined;
+const toolCall = (call: FunctionCall, id: string) => ({
+  id,
+  type: 'function',
+  function: { name: String(call.name ?? ''), arguments: JSON.stringify(call.args ?? {}) },
+});
+
+/**
+ * A `generateContent` answer as a `chat.completion` (first candidate: the request asks for one). Thought parts have
+ * no place in chat and are not returned. A prompt Gemini blocked (`promptFeedback.blockReason`, no candidate) is an
+ * empty answer with finish reason `content_filter` — what a stream of it can say too, its status being sent.
+ */
+export function geminiToChat(answer: Json, requestedModel: string, created: number, fallbackId: string): Json {
+  const candidate = (answer.candidates as Json[] | undefined)?.[0];
+  const parts = (((candidate?.content as Json | undefined)?.parts as Json[] | undefined) ?? []).filter((p) => p.thought !== true);
+  let text = '';
+  const toolCalls: Json[] = [];
+  for (const part of parts) {
+    const call = functionCallOf(part);
+    if (call) toolCalls.push(toolCall(call, geminiToolCallId(answer.responseId, toolCalls.length)));
+    else if (typeof part.text === 'string') text += part.text;
+  }
+  const blocked = !candidate && (answer.promptFeedback as Json | undefined)?.blockReason !== undefined;
+  return {
+    id: `chatcmpl-${typeof answer.responseId === 'string' && answer.responseId ? answer.responseId : fallbackId}`,
+    object: 'chat.completion',
+    created,
+    model: requestedModel,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: text || (toolCalls.length ? null : ''),
+          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+          refusal: null,
+        },
+        finish_reason: blocked ? 'content_filter' : finishReason(candidate?.finishReason, toolCalls.length > 0),
+        logprobs: null,
+      },
+    ],
+    usage: geminiChatUsage(answer.usageMetadata),
+  };
+}
+
+/**
+ * Gemini's `streamGenerateContent?alt=sse` → Chat Completions chunks. Each Gemini event is a whole
+ * GenerateContentResponse carrying the usage so far: a role chunk comes first, then content deltas, each function call
+ * whole in one tool-call chunk (id, name and arguments), and the finish chunk when a `finishReason` (or a prompt
+ * block) arrives. Gemini's SSE has no terminal event: the usage chunk (when the client asked) and `[DONE]` are sent
+ * when the upstream ends cleanly after the finish ({@link upstreamEnded}); one that ends before is a cut stream. An
+ * upstream `{"error":…}` event becomes an `{"error":…}` chunk.
+ */
+export class GeminiAsChatStream implements StreamProtocol {
+  complete = false;
+  upstreamFailure: { code: string; message: string } | undefined;
+  private usageMetadata: unknown;
+  private responseId: unknown;
+  private id: string;
+  private started = false;
+  private finished = false;
+  private toolCalls = 0;
+
+  constructor(
+    private readonly requestedModel: string,
+    private readonly created: number,
+    private readonly clientWantsUsage: boolean,
+    fallbackId: string,
+  ) {
+    this.id = `chatcmpl-${fallbackId}`;
+  }
+
+  get usage(): NormalizedUsage | undefined {
+    return normalizeGeminiUsage(this.usageMetadata);
+  }
+
+  forward(event: string): string | undefined {
+    const data = eventData(event);
+    if (!data) return undefined;
+    let parsed: Json;
+    try {
+      parsed = JSON.parse(data) as Json;
+    } catch {
+      return undefined;
+    }
+    if (parsed.error) return this.error(parsed.error as Json);
+    if (parsed.usageMetadata) this.usageMetadata = parsed.usageMetadata; // cumulative: the last one is the bill
+    let out = '';
+    if (!this.started) {
+      this.started = true;
+      if (typeof parsed.responseId === 'string' && parsed.responseId) {
+        this.responseId = parsed.responseId;
+        this.id = `chatcmpl-${parsed.responseId}`;
+      }
+      out += this.chunk({ role: 'assistant', content: '' });
+    }
+    if (this.finished) return out || undefined;
+    const candidate = (parsed.candidates as Json[] | undefined)?.[0];
+    if (!candidate) {
+      if ((parsed.promptFeedback as Json | undefined)?.blockReason !== undefined) {
+        this.finished = true;
+        out += this.chunk({}, 'content_filter');
+      }
+      return out || undefined;
+    }
+    for (const part of ((candidate.content as Json | undefined)?.parts as Json[] | undefined) ?? []) {
+      if (part.thought === true) continue; // thought summaries have no place in chat
+      const call = functionCallOf(part);
+      if (call) {
+        const index = this.toolCalls++;
+        out += this.chunk({ tool_calls: [{ index, ...toolCall(call, geminiToolCallId(this.responseId, index)) }] });
+      } else if (typeof part.text === 'string' && part.text) out += this.chunk({ content: part.text });
+    }
+    if (candidate.finishReason !== undefined) {
+      this.finished = true;
+      out += this.chunk({}, finishReason(candidate.finishReason, this.toolCalls > 0));
+    }
+    return out || undefined;
+  }
+
+  upstreamEnded(): string | undefined {
+    if (!this.finished || this.complete) return undefined; // cut before the finish, or ended by an error event
+    this.complete = true;
+    const usageChunk = this.clientWantsUsage
+      ? `data: ${JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.requestedModel, choices: [], usage: geminiChatUsage(this.usageMetadata) })}\n\n`
+      : '';
+    return `${usageChunk}data: [DONE]\n\n`;
+  }
+
+  failure(error: GatewayError, message = error.message): string {
+    return `data: ${JSON.stringify({ error: { ...openAiErrorBody(error).error, message } })}\n\n`;
+  }
+
+  private error(error: Json): string {
+    this.complete = true;
+    this.upstreamFailure = {
+      code: typeof error.status === 'string' ? error.status.toLowerCase() : 'server_error',
+      message: typeof error.message === 'string' ? error.message : 'The provider reported an error.',
+    };
+    return `data: ${JSON.stringify({ error: { message: this.upstreamFailure.message, type: 'api_error', param: null, code: this.upstreamFailure.code } })}\n\n`;
+  }
+
+  private chunk(delta: Json, finish: string | null = null): string {
+    const chunk = {
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.requestedModel,
+      choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+      ...(this.clientWantsUsage ? { usage: null } : {}),
+    };
+    return `data: ${JSON.stringify(chunk)}\n\n`;
+  }
+}
