@@ -1,6 +1,6 @@
 import { normalizeAnthropicUsage, normalizeGeminiUsage, normalizeOpenAiUsage, type NormalizedUsage } from '@allot/billing';
 import type { ProviderType } from '@allot/contracts';
-import type { UpstreamOperation } from '../adapters/provider-adapter';
+import { adapterFor, type UpstreamOperation } from '../adapters/provider-adapter';
 import type { AdmittedCall } from '../preflight/preflight-context';
 import type { StreamProtocol } from '../relay/stream-protocols';
 import { chatToGemini } from './chat-to-gemini';
@@ -65,4 +65,12 @@ const TRANSLATIONS: Partial<Record<UpstreamOperation, Partial<Record<ProviderTyp
 /** The translation for this wire and provider type, or undefined when the provider speaks the wire natively (or not at all). */
 export function translationFor(operation: UpstreamOperation, provider: ProviderType): WireTranslation | undefined {
   return TRANSLATIONS[operation]?.[provider];
+}
+
+export type WireSupport = 'native' | 'translated' | 'none';
+
+/** How a call in this wire reaches a provider type: the README's matrix is checked against this. */
+export function wireSupport(operation: UpstreamOperation, provider: ProviderType): WireSupport {
+  if (adapterFor(provider).operations.has(operation)) return 'native';
+  return translationFor(operation, provider) ? 'translated' : 'none';
 }
