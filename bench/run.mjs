@@ -247,13 +247,15 @@ keys: [{ member: bench, name: bench, allocations: [bench/model] }]
 
     console.log(`\nAllot benchmark — ${DURATION}s per run, gateway and floor pinned to core 0, upstream + load generator on core 1`);
     console.log(`database: ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded'}\n`);
-    console.log('mode         conc  target            req/s    p50 ms  p99 ms  errors  CPU ms/req  vs floor  added p50 ms');
+    // "CPU × floor" (CPU per request over the floor's, same run) moves little when the host's speed does; absolute
+    // numbers on a shared 2-core VM can halve between runs.
+    console.log('mode         conc  target            req/s    p50 ms  p99 ms  errors  CPU ms/req  vs floor  added p50 ms  CPU × floor');
     for (const row of rows) {
       const direct = row.results.direct;
       const floorR = row.results['node:http floor'];
       for (const [name, r] of Object.entries(row.results)) {
         console.log(
-          `${row.mode.padEnd(12)} ${String(row.concurrency).padStart(4)}  ${name.padEnd(16)} ${fmt(r.rps).padStart(7)} ${fmt(r.p50, 2).padStart(8)} ${fmt(r.p99, 2).padStart(7)} ${String(r.errors).padStart(7)} ${fmt(r.cpuPerRequest, 3).padStart(11)} ${name === 'direct' ? '' : fmt(r.rps / floorR.rps, 2).padStart(9)} ${name === 'direct' ? '' : fmt(r.p50 - direct.p50, 2).padStart(13)}`,
+          `${row.mode.padEnd(12)} ${String(row.concurrency).padStart(4)}  ${name.padEnd(16)} ${fmt(r.rps).padStart(7)} ${fmt(r.p50, 2).padStart(8)} ${fmt(r.p99, 2).padStart(7)} ${String(r.errors).padStart(7)} ${fmt(r.cpuPerRequest, 3).padStart(11)} ${name === 'direct' ? '' : fmt(r.rps / floorR.rps, 2).padStart(9)} ${name === 'direct' ? '' : fmt(r.p50 - direct.p50, 2).padStart(13)} ${name === 'direct' ? '' : fmt(r.cpuPerRequest / floorR.cpuPerRequest, 1).padStart(12)}`,
         );
       }
     }
