@@ -457,16 +457,80 @@ describe('Responses API through the gateway (official openai SDK)', () => {
     });
   });
 
-  it('should refuse a model whose Responses support is unavailable before any upstream call', async () => {
-    const before = h.fake.received.length;
-    await expect(client.responses.create({ model: 'openai/gpt-legacy', input: 'hi' })).rejects.toMatchObject({
-      status: 400,
-      code: 'responses_unsupported',
-      param: 'model',
+  it('should serve a model without a Responses API through its chat API: JSON, and a streamed function call', async () => {
+    const { data, response } = await client.responses
+      .create({ model: 'openai/gpt-legacy', instructions: 'Be brief.', input: 'hi', max_output_tokens: 50, store: false })
+      .withResponse();
+    expect(data.output_text).toBe('Hello from the fake upstream!');
+    expect(data.status).toBe('completed');
+    const sent = h.fake.received.at(-1)!;
+    expect(sent.path).toBe('/v1/chat/completions');
+    expect(sent.body).toMatchObject({
+      model: 'gpt-legacy',
+      max_tokens: 50,
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'hi' },
+      ],
     });
+    const record = await h.ledger(response.headers.get('x-request-id'));
+    expect(record).toMatchObject({ endpoint: 'responses', outcome: 'success' });
+    expect(Number(record.input_tokens)).toBe(data.usage!.input_tokens);
+    expect(Number(record.output_tokens)).toBe(data.usage!.output_tokens);
+
+    h.fake.script({ toolCall: { name: 'exec_command', arguments: '{"cmd":"ls"}' } });
+    const stream = client.responses.stream({
+      model: 'openai/gpt-legacy',
+      input: [{ type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'You are a coding agent.' }] }],
+      tools: [
+        { type: 'function', name: 'exec_command', parameters: { type: 'object', properties: { cmd: { type: 'string' } } }, strict: false },
+      ],
+      store: false,
+    });
+    const types: string[] = [];
+    for await (const event of stream) types.push(event.type);
+    const final = await stream.finalResponse();
+    expect(types[0]).toBe('response.created');
+    expect(types).toContain('response.function_call_arguments.delta');
+    expect(types.at(-1)).toBe('response.completed');
+    const call = final.output.find((item) => item.type === 'function_call') as { call_id: string; name: string; arguments: string };
+    expect(call).toMatchObject({ name: 'exec_command', arguments: '{"cmd":"ls"}', call_id: 'call_fake_1' });
+    expect(final.usage!.output_tokens).toBeGreaterThan(0);
+    expect(h.fake.received.at(-1)!.body).toMatchObject({
+      stream: true,
+      messages: [{ role: 'system', content: 'You are a coding agent.' }],
+    });
+
+    // The tool's output goes back as a tool message after the assistant's call.
+    await client.responses.create({
+      model: 'openai/gpt-legacy',
+      input: [
+        { type: 'message', role: 'user', content: 'go' },
+        { type: 'function_call', call_id: call.call_id, name: call.name, arguments: call.arguments },
+        { type: 'function_call_output', call_id: call.call_id, output: 'a b' },
+      ],
+      store: false,
+    });
+    expect((h.fake.received.at(-1)!.body.messages as unknown[]).slice(-2)).toEqual([
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: call.call_id, type: 'function', function: { name: 'exec_command', arguments: '{"cmd":"ls"}' } }],
+      },
+      { role: 'tool', tool_call_id: call.call_id, content: 'a b' },
+    ]);
+  });
+
+  it('should refuse, on that path, what needs the provider’s own Responses API, before any upstream call', async () => {
+    const before = h.fake.received.length;
+    await expect(client.responses.create({ model: 'openai/gpt-legacy', input: 'hi', store: true })).rejects.toMatchObject({
+      status: 400,
+      code: 'unsupported',
+    });
+    const compact = await raw({ model: 'openai/gpt-legacy', input: 'x' }, {}, undefined, '/v1/responses/compact');
+    expect(compact.status).toBe(400);
+    expect(await compact.json()).toMatchObject({ error: { code: 'responses_unsupported', param: 'model' } });
     expect(h.fake.received.length).toBe(before);
-    const chat = await client.chat.completions.create({ model: 'openai/gpt-legacy', messages: [{ role: 'user', content: 'hi' }] });
-    expect(chat.choices[0]!.message.content).toBe('Hello from the fake upstream!');
   });
 
   it('should refuse a bad request in the OpenAI error shape before any upstream call', async () => {

@@ -84,6 +84,7 @@ keys: [{ member: dev, name: laptop, allocations: [openai/gpt-5.4, openai/gpt-old
       [
         '# ~/.codex/config.toml: Codex through Allot',
         '# Before running codex: export ALLOT_API_KEY=<your allot_k1_… key>',
+        '# Models this key can use: openai/gpt-5.4, openai/gpt-old',
         'model = "openai/gpt-5.4"',
         'model_provider = "allot"',
         '',
@@ -94,10 +95,12 @@ keys: [{ member: dev, name: laptop, allocations: [openai/gpt-5.4, openai/gpt-old
         'env_key = "ALLOT_API_KEY"',
       ].join('\n'),
     );
-    // A model without the Responses API, or not a chat model, is refused with what the key can use.
-    const refused = await cli(env, 'codex-config', '--member', 'dev', '--key-name', 'laptop', '--model', 'openai/gpt-old');
+    // A model without the Responses API is served through its chat API; an embedding model is refused, naming the usable ones.
+    const viaChat = await cli(env, 'codex-config', '--member', 'dev', '--key-name', 'laptop', '--model', 'openai/gpt-old');
+    expect(viaChat.stdout).toContain('model = "openai/gpt-old"');
+    const refused = await cli(env, 'codex-config', '--member', 'dev', '--key-name', 'laptop', '--model', 'openai/embed');
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toContain('it can use: openai/gpt-5.4');
+    expect(refused.stderr).toContain('it can use: openai/gpt-5.4, openai/gpt-old');
     expect((await cli(env, 'codex-config', '--member', 'dev', '--key-name', 'nope')).code).not.toBe(0);
     expect((await cli(env, 'codex-config', '--key', 'not-a-key')).code).not.toBe(0);
   });

@@ -26,6 +26,8 @@ import { openCliRuntime, type RuntimeOptions } from './runtime';
 
 class UsageError extends Error {}
 
+const RESPONSES_PROVIDERS: ReadonlySet<string> = new Set(['openai', 'azure-openai', 'openai-compatible']);
+
 interface Command {
   summary: string;
   usage: string;
@@ -236,7 +238,8 @@ const COMMANDS: Record<string, Command> = {
       const usable: string[] = [];
       for (const allocation of key.scope.filter((a) => a.status === 'active')) {
         const route = await catalog.route(allocation.modelId);
-        if (route && route.kind === 'chat' && route.responses !== 'unavailable') usable.push(route.slug);
+        // Served on /v1/responses natively or, when the model lacks it, through its chat API; other vendors not yet.
+        if (route && route.kind === 'chat' && RESPONSES_PROVIDERS.has(route.provider.type)) usable.push(route.slug);
       }
       const model = typeof args.model === 'string' ? args.model : usable[0];
       if (!model || !usable.includes(model)) {

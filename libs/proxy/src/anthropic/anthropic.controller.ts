@@ -29,7 +29,7 @@ export class AnthropicController {
     // Vendors the Messages wire is translated to have no count endpoint for it: the gateway's own o200k count of the
     // prompt (the estimate quotas reserve with; it slightly over-counts, since it counts the JSON around the text).
     // Anthropic counts natively; any other provider gets the relay's 400 naming the gap.
-    if (!translationFor('messages', call.route.provider.type)) return this.relay.forward(call, 'count_tokens', req, res);
+    if (!translationFor('messages', call.route)) return this.relay.forward(call, 'count_tokens', req, res);
     return this.relay.answerLocally(call, 'count_tokens', req, res, { input_tokens: call.estimate().inputTokens });
   }
 }

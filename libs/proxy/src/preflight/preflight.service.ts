@@ -55,7 +55,8 @@ export class PreflightService {
     const route = await this.catalog.route(allocation.modelId);
     if (!route) throw GatewayErrors.providerUnavailable(allocation.modelSlug);
     ctx.route = route;
-    if (ctx.endpoint.startsWith('responses') && route.responses === 'unavailable')
+    // A model without a Responses API is served through its chat API (translations.ts); compaction has no such path.
+    if (ctx.endpoint === 'responses.compact' && route.responses === 'unavailable')
       throw GatewayErrors.responsesUnavailable(allocation.modelSlug);
     if (!decideModelAccess(route.access, key.memberTags).allowed) throw GatewayErrors.modelForbidden(allocation.modelSlug);
     let estimate: CallEstimate | undefined;

@@ -82,7 +82,7 @@ export class ProviderRelay {
     const stream = STREAMING.has(operation) && body.stream === true;
     const options = body.stream_options && typeof body.stream_options === 'object' ? (body.stream_options as Record<string, unknown>) : {};
     const clientWantsUsage = stream && options.include_usage === true;
-    const translation = translationFor(operation, call.route.provider.type);
+    const translation = translationFor(operation, call.route);
     if (stream && operation === 'chat' && !translation) body.stream_options = { ...options, include_usage: true };
     const adjusted = ADJUSTABLE.has(operation) && !translation ? adjustParameters(body, this.parameterRules.for(call.route)) : [];
 

@@ -1,14 +1,17 @@
 import { normalizeAnthropicUsage, normalizeGeminiUsage, normalizeOpenAiUsage, type NormalizedUsage } from '@allot/billing';
+import type { ModelRoute } from '@allot/catalog';
 import type { ProviderType } from '@allot/contracts';
 import { adapterFor, type UpstreamOperation } from '../adapters/provider-adapter';
 import type { AdmittedCall } from '../preflight/preflight-context';
-import type { StreamProtocol } from '../relay/stream-protocols';
 import { chatToGemini } from './chat-to-gemini';
 import { chatToMessages } from './chat-to-messages';
 import { GeminiAsChatStream, geminiToChat } from './gemini-to-chat';
 import { MessagesAsChatStream, messagesToChat } from './messages-to-chat';
 import { messagesToOpenAiChat } from './messages-to-openai';
 import { ChatAsMessagesStream, openAiChatToMessage } from './openai-to-messages';
+import { responsesToChat } from './responses-to-chat';
+import { ChatAsResponsesStream, chatToResponse } from './chat-to-responses';
+import { gatewayResponseId, type StreamProtocol } from '../relay/stream-protocols';
 
 type Json = Record<string, unknown>;
 
@@ -57,14 +60,36 @@ const chatToGeminiApi: WireTranslation = {
   stream: (call, clientWantsUsage) => new GeminiAsChatStream(call.requestedModel, createdOf(call), clientWantsUsage, call.requestId),
 };
 
+/**
+ * Responses API clients on a model whose provider has no Responses API (flagged `unavailable` by `cli
+ * test-responses` or an admin): served through its Chat Completions API, statelessly.
+ */
+const responsesViaChat: WireTranslation = {
+  upstreamOperation: 'chat',
+  request: (body, call) => responsesToChat(body, call.route.upstreamName),
+  response: (chat, call) => ({
+    body: chatToResponse(chat, gatewayResponseId(call.requestId), call.requestedModel, createdOf(call)),
+    usage: normalizeOpenAiUsage(chat.usage),
+  }),
+  stream: (call) => new ChatAsResponsesStream(gatewayResponseId(call.requestId), call.requestedModel, createdOf(call)),
+};
+const CHAT_PROVIDERS: ReadonlySet<ProviderType> = new Set(['openai', 'azure-openai', 'openai-compatible']);
+
 const TRANSLATIONS: Partial<Record<UpstreamOperation, Partial<Record<ProviderType, WireTranslation>>>> = {
   chat: { anthropic: chatToAnthropic, gemini: chatToGeminiApi },
   messages: { openai: messagesToOpenAi, 'azure-openai': messagesToOpenAi, 'openai-compatible': messagesToOpenAi },
 };
 
-/** The translation for this wire and provider type, or undefined when the provider speaks the wire natively (or not at all). */
-export function translationFor(operation: UpstreamOperation, provider: ProviderType): WireTranslation | undefined {
-  return TRANSLATIONS[operation]?.[provider];
+/**
+ * The translation a call in this wire needs for this model, or undefined when its provider speaks the wire natively
+ * (or not at all).
+ */
+export function translationFor(
+  operation: UpstreamOperation,
+  route: Pick<ModelRoute, 'provider' | 'responses'>,
+): WireTranslation | undefined {
+  if (operation === 'responses' && route.responses === 'unavailable' && CHAT_PROVIDERS.has(route.provider.type)) return responsesViaChat;
+  return TRANSLATIONS[operation]?.[route.provider.type];
 }
 
 export type WireSupport = 'native' | 'translated' | 'none';
@@ -72,5 +97,5 @@ export type WireSupport = 'native' | 'translated' | 'none';
 /** How a call in this wire reaches a provider type: the README's matrix is checked against this. */
 export function wireSupport(operation: UpstreamOperation, provider: ProviderType): WireSupport {
   if (adapterFor(provider).operations.has(operation)) return 'native';
-  return translationFor(operation, provider) ? 'translated' : 'none';
+  return TRANSLATIONS[operation]?.[provider] ? 'translated' : 'none';
 }
