@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { DEFAULT_GEMINI_TEXT, GeminiFake, geminiPromptTokens, googleError } from '../fakes/gemini-fake';
 import { PROVIDER_KEYS } from '../support/canary-secrets';
@@ -280,5 +281,44 @@ keys: [{ member: dev, name: sdk, allocations: [${MODEL}] }]
     expect(gemini.received.length).toBeGreaterThan(5);
     expect(gemini.received.every((r) => !r.path.includes('key='))).toBe(true);
     expect(gemini.keyInUrl).toBe(0);
+  });
+
+  describe('the Anthropic Messages wire on the same Gemini model (official @anthropic-ai/sdk, as Claude Code)', () => {
+    const anthropic = () => new Anthropic({ apiKey: h.keys['dev/sdk']!, baseURL: h.server.url, maxRetries: 0 });
+
+    it('should answer a message through chat and Gemini, and bill Gemini’s own usage', async () => {
+      gemini.script({ thoughtsTokens: 12 });
+      const { data, response } = await anthropic()
+        .messages.create({ model: MODEL, max_tokens: 256, system: 'Be brief.', messages: [{ role: 'user', content: 'Hello' }] })
+        .withResponse();
+      expect(data).toMatchObject({ type: 'message', role: 'assistant', model: MODEL, stop_reason: 'end_turn' });
+      expect(data.content).toEqual([{ type: 'text', text: DEFAULT_GEMINI_TEXT }]);
+      expect(lastSent().path).toBe(GENERATE);
+      expect(lastSent().body).toMatchObject({
+        systemInstruction: { parts: [{ text: 'Be brief.' }] },
+        contents: [{ role: 'user', parts: [{ text: 'Hello' }] }],
+        generationConfig: { maxOutputTokens: 256 },
+      });
+      const record = await h.ledger(response.headers.get('x-request-id'));
+      expect(record).toMatchObject({ endpoint: 'messages', outcome: 'success', reasoning_tokens: '12' });
+      expect(num(record.output_tokens)).toBe(data.usage.output_tokens);
+    });
+
+    it('should stream a tool call as tool_use events, through chat chunks, from Gemini’s SSE', async () => {
+      gemini.script({ functionCall: { name: 'bash', args: { command: 'ls' } } });
+      const final = await anthropic()
+        .messages.stream({
+          model: MODEL,
+          max_tokens: 256,
+          tools: [{ name: 'bash', input_schema: { type: 'object', properties: { command: { type: 'string' } } } }],
+          messages: [{ role: 'user', content: 'list files' }],
+        })
+        .finalMessage();
+      expect(lastSent().path).toBe(STREAM);
+      expect(final.stop_reason).toBe('tool_use');
+      expect(final.content.find((b) => b.type === 'tool_use')).toMatchObject({ name: 'bash', input: { command: 'ls' } });
+      expect(final.usage.output_tokens).toBeGreaterThan(0);
+      expect(gemini.keyInUrl).toBe(0);
+    });
   });
 });

@@ -10,6 +10,7 @@ import { MessagesAsChatStream, messagesToChat } from './messages-to-chat';
 import { messagesToOpenAiChat } from './messages-to-openai';
 import { ChatAsMessagesStream, openAiChatToMessage } from './openai-to-messages';
 import { responsesToChat } from './responses-to-chat';
+import { ComposedStream } from './composed-stream';
 import { ChatAsResponsesStream, chatToResponse } from './chat-to-responses';
 import { gatewayResponseId, type StreamProtocol } from '../relay/stream-protocols';
 
@@ -75,9 +76,31 @@ const responsesViaChat: WireTranslation = {
 };
 const CHAT_PROVIDERS: ReadonlySet<ProviderType> = new Set(['openai', 'azure-openai', 'openai-compatible']);
 
+/**
+ * `outer` (client wire → chat) followed by `inner` (chat → provider wire): requests go through both, answers and
+ * streams back through both. The ledger keeps the provider's own usage (the inner translation's).
+ */
+function throughChat(outer: WireTranslation, inner: WireTranslation): WireTranslation {
+  return {
+    upstreamOperation: inner.upstreamOperation,
+    ...(inner.streamOperation ? { streamOperation: inner.streamOperation } : {}),
+    request: (body, call) => inner.request(outer.request(body, call), call),
+    response: (answer, call) => {
+      const middle = inner.response(answer, call);
+      return { body: outer.response(middle.body, call).body, usage: middle.usage };
+    },
+    stream: (call, clientWantsUsage) => new ComposedStream(inner.stream(call, true), outer.stream(call, clientWantsUsage)),
+  };
+}
+
 const TRANSLATIONS: Partial<Record<UpstreamOperation, Partial<Record<ProviderType, WireTranslation>>>> = {
   chat: { anthropic: chatToAnthropic, gemini: chatToGeminiApi },
-  messages: { openai: messagesToOpenAi, 'azure-openai': messagesToOpenAi, 'openai-compatible': messagesToOpenAi },
+  messages: {
+    openai: messagesToOpenAi,
+    'azure-openai': messagesToOpenAi,
+    'openai-compatible': messagesToOpenAi,
+    gemini: throughChat(messagesToOpenAi, chatToGeminiApi),
+  },
 };
 
 /**
