@@ -382,4 +382,37 @@ keys: [{ member: dev, name: claude, allocations: [anthropic/claude-sonnet-4-5, o
       expect(h.fake.received.length).toBe(before);
     });
   });
+
+  describe('the Responses API on a Claude model (official openai SDK)', () => {
+    it('should answer responses.create and stream a function call from Anthropic, through the chat translation', async () => {
+      const openai = h.client(key);
+      const text = await openai.responses.create({
+        model: 'anthropic/claude-sonnet-4-5',
+        instructions: 'Be brief.',
+        input: 'hi',
+        store: false,
+      });
+      expect(text.output_text).toBe('Hello from the fake Anthropic upstream!');
+      expect(lastSent().body).toMatchObject({
+        system: [{ type: 'text', text: 'Be brief.' }],
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+      });
+
+      anthropic.script({ toolUse: { name: 'ls', input: { dir: '.' } } });
+      const stream = openai.responses.stream({
+        model: 'anthropic/claude-sonnet-4-5',
+        input: 'list',
+        tools: [{ type: 'function', name: 'ls', parameters: { type: 'object', properties: { dir: { type: 'string' } } }, strict: false }],
+        store: false,
+      });
+      const final = await stream.finalResponse();
+      expect(final.output.find((item) => item.type === 'function_call')).toMatchObject({ name: 'ls', arguments: '{"dir":"."}' });
+      expect(final.usage!.input_tokens).toBeGreaterThan(0);
+
+      const refused = await openai.responses
+        .create({ model: 'anthropic/claude-sonnet-4-5', input: 'think', reasoning: { effort: 'high' }, store: false })
+        .catch((e: unknown) => e);
+      expect(refused).toMatchObject({ status: 400, code: 'unsupported' });
+    });
+  });
 });

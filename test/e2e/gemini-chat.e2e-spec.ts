@@ -321,4 +321,16 @@ keys: [{ member: dev, name: sdk, allocations: [${MODEL}] }]
       expect(gemini.keyInUrl).toBe(0);
     });
   });
+
+  it('should answer the Responses API on a Gemini model through the chat translation, JSON and stream', async () => {
+    const text = await client.responses.create({ model: MODEL, input: 'hi', store: false });
+    expect(text.output_text).toBe(DEFAULT_GEMINI_TEXT);
+    expect(lastSent().path).toBe(GENERATE);
+    const stream = client.responses.stream({ model: MODEL, input: 'hi again', store: false });
+    const types: string[] = [];
+    for await (const event of stream) types.push(event.type);
+    expect((await stream.finalResponse()).output_text).toBe(DEFAULT_GEMINI_TEXT);
+    expect(types.at(-1)).toBe('response.completed');
+    expect(lastSent().path).toBe(STREAM);
+  });
 });

@@ -11,6 +11,7 @@ import { messagesToOpenAiChat } from './messages-to-openai';
 import { ChatAsMessagesStream, openAiChatToMessage } from './openai-to-messages';
 import { responsesToChat } from './responses-to-chat';
 import { ComposedStream } from './composed-stream';
+import { GatewayErrors } from '../errors/gateway-error';
 import { ChatAsResponsesStream, chatToResponse } from './chat-to-responses';
 import { gatewayResponseId, type StreamProtocol } from '../relay/stream-protocols';
 
@@ -100,6 +101,23 @@ const TRANSLATIONS: Partial<Record<UpstreamOperation, Partial<Record<ProviderTyp
     'azure-openai': messagesToOpenAi,
     'openai-compatible': messagesToOpenAi,
     gemini: throughChat(messagesToOpenAi, chatToGeminiApi),
+  },
+  responses: {
+    gemini: throughChat(responsesViaChat, chatToGeminiApi),
+    anthropic: throughChat(
+      {
+        ...responsesViaChat,
+        request: (body, call) => {
+          // Claude's thinking must be replayed, signed, with every tool-use turn; reasoning items through the chat
+          // wire cannot carry it yet, so thinking is not turned on rather than failing on the second turn.
+          if ((body.reasoning as Json | null | undefined)?.effort) {
+            throw GatewayErrors.unsupported('"reasoning.effort" cannot be translated to Anthropic models on the Responses API yet.');
+          }
+          return responsesViaChat.request(body, call);
+        },
+      },
+      chatToAnthropic,
+    ),
   },
 };
 
