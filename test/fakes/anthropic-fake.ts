@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import type { ReceivedRequest } from './openai-fake';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ScriptedFake } from './scripted-fake';
 
 /**
  * A fake Anthropic Messages API written from the public API reference: `POST /v1/messages` as JSON or as the SSE
@@ -77,60 +76,14 @@ export function anthropicPromptTokens(body: Record<string, unknown>): number {
 
 export const DEFAULT_ANTHROPIC_TEXT = 'Hello from the fake Anthropic upstream!';
 
-export class AnthropicFake {
-  readonly received: ReceivedRequest[] = [];
-  /** Requests whose client (the gateway) closed the connection before the answer was complete. */
-  aborted = 0;
+export class AnthropicFake extends ScriptedFake<AnthropicScript> {
   private messageCount = 0;
   private requestCount = 0;
-  private readonly queue: AnthropicScript[] = [];
-  private server!: Server;
-  private readonly sockets = new Set<Socket>();
-  url = '';
 
-  /** Scripts the next requests, one script each; later requests get the default answer. */
-  script(...scripts: AnthropicScript[]): void {
-    this.queue.push(...scripts);
-  }
-
-  /** Drops scripts no request consumed. */
-  clearScripts(): void {
-    this.queue.length = 0;
-  }
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    let body: Record<string, unknown> = {};
-    let malformed = false;
-    try {
-      body = JSON.parse(raw || '{}') as Record<string, unknown>;
-    } catch {
-      malformed = true;
-    }
-    this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, raw });
-    res.on('close', () => {
-      if (!res.writableFinished) this.aborted++;
-    });
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { body, malformed } = await this.receive(req, res);
     const requestId = `req_fake_${String(++this.requestCount).padStart(4, '0')}`;
-    const script = this.queue.shift() ?? {};
+    const script = this.nextScript();
     if (script.hang) return;
     if (script.delayMs) await sleep(script.delayMs);
     if (script.status && script.status >= 400) {

@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import type { ReceivedRequest } from './openai-fake';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ScriptedFake } from './scripted-fake';
 
 /**
  * A fake Gemini API (Generative Language API, v1beta) written from the public API reference:
@@ -90,59 +89,13 @@ const SAFETY_RATINGS = [
   { category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true },
 ];
 
-export class GeminiFake {
-  readonly received: ReceivedRequest[] = [];
-  /** Requests whose client (the gateway) closed the connection before the answer was complete. */
-  aborted = 0;
+export class GeminiFake extends ScriptedFake<GeminiScript> {
   /** Requests that carried an API key in the URL (`?key=`); each was refused. */
   keyInUrl = 0;
   private responseCount = 0;
-  private readonly queue: GeminiScript[] = [];
-  private server!: Server;
-  private readonly sockets = new Set<Socket>();
-  url = '';
 
-  /** Scripts the next requests, one script each; later requests get the default answer. */
-  script(...scripts: GeminiScript[]): void {
-    this.queue.push(...scripts);
-  }
-
-  /** Drops scripts no request consumed. */
-  clearScripts(): void {
-    this.queue.length = 0;
-  }
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    let body: Record<string, unknown> = {};
-    let malformed = false;
-    try {
-      body = JSON.parse(raw || '{}') as Record<string, unknown>;
-    } catch {
-      malformed = true;
-    }
-    this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, raw });
-    res.on('close', () => {
-      if (!res.writableFinished) this.aborted++;
-    });
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { body, malformed } = await this.receive(req, res);
     const json = (status: number, value: unknown, headers: Record<string, string> = {}) =>
       res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers }).end(JSON.stringify(value));
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
@@ -155,7 +108,7 @@ export class GeminiFake {
         ]),
       );
     }
-    const script = this.queue.shift() ?? {};
+    const script = this.nextScript();
     if (script.hang) return;
     if (script.delayMs) await sleep(script.delayMs);
     if (script.status && script.status >= 400) {

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ScriptedFake } from './scripted-fake';
 import { answerResponses, compactResponse, type ResponseStore, type ResponsesScript } from './responses-wire';
 
 /**
@@ -18,62 +18,15 @@ export interface FakeScript extends ResponsesScript {
   hang?: boolean;
 }
 
-export interface ReceivedRequest {
-  method: string;
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: Record<string, unknown>;
-  /** The body exactly as it arrived, to check byte-identical forwarding. */
-  raw: string;
-}
+export type { ReceivedRequest } from './scripted-fake';
 
-export class OpenAiFake {
-  readonly received: ReceivedRequest[] = [];
+export class OpenAiFake extends ScriptedFake<FakeScript> {
   readonly storedResponses: ResponseStore = new Map();
   private responseCount = 0;
-  /** Requests whose client (the gateway) closed the connection before the answer was complete. */
-  aborted = 0;
-  private readonly queue: FakeScript[] = [];
-  private server!: Server;
-  private readonly sockets = new Set<import('node:net').Socket>();
-  url = '';
 
-  /** Scripts the next requests, one script each; later requests get the default answer. */
-  script(...scripts: FakeScript[]): void {
-    this.queue.push(...scripts);
-  }
-
-  /** Drops scripts no request consumed. */
-  clearScripts(): void {
-    this.queue.length = 0;
-  }
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const body = JSON.parse(raw || '{}') as Record<string, unknown>;
-    this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, raw });
-    res.on('close', () => {
-      if (!res.writableFinished) this.aborted++;
-    });
-    const script = this.queue.shift() ?? {};
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { body } = await this.receive(req, res);
+    const script = this.nextScript();
     if (script.hang) return;
     if (script.delayMs) await sleep(script.delayMs);
     if (script.status && script.status >= 400) {

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { LedgerWriter, ZERO_USAGE } from '@allot/billing';
 import { GatewayError, GatewayErrors } from './gateway-error';
-import { gatewayResponseId, responsesFailedEvent } from '../relay/stream-protocols';
+import { sendResponsesFailure } from '../relay/stream-protocols';
 import { anthropicErrorBody } from './anthropic-error-body';
 import { openAiErrorBody } from './openai-error-body';
 
@@ -30,13 +30,7 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
     if (asEvent) {
       // Codex stops with "Quota exceeded" on this event; a 429 would need a Retry-After, and waiting for the quota's
       // reset (days) is not what anyone wants.
-      res.status(200).setHeader('content-type', 'text/event-stream; charset=utf-8');
-      res.end(
-        responsesFailedEvent(gatewayResponseId(ctx.requestId), ctx.requestedModel, -1, {
-          code: failure.code,
-          message: failure.message,
-        }),
-      );
+      sendResponsesFailure(res, ctx.requestId, ctx.requestedModel, { code: failure.code, message: failure.message });
     } else {
       if (failure.extra.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(failure.extra.retryAfterSeconds));
       const anthropicWire = req.path === '/v1/messages' || req.path.startsWith('/v1/messages/');

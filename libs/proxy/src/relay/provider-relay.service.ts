@@ -21,7 +21,7 @@ import {
   ChatStream,
   gatewayResponseId,
   MessagesStream,
-  responsesFailedEvent,
+  sendResponsesFailure,
   ResponsesStream,
   type StreamProtocol,
 } from './stream-protocols';
@@ -358,7 +358,7 @@ export class ProviderRelay {
         failure.retryAfter && !/try again in/i.test(failure.message)
           ? `${failure.message.replace(/[.\s]+$/, '')}. Please try again in ${retryAfterAsSeconds(failure.retryAfter)}s.`
           : failure.message;
-      writeResponsesFailure(res, call, { code: failure.code, message });
+      sendResponsesFailure(res, call.requestId, call.requestedModel, { code: failure.code, message });
       return { statusCode: 200, outcome, usage: ZERO_USAGE, firstByteMs, errorCode: failure.code, errorMessage: failure.message };
     }
     if (failure.retryAfter) res.setHeader('retry-after', failure.retryAfter);
@@ -385,7 +385,7 @@ export class ProviderRelay {
           : GatewayErrors.upstreamUnreachable();
     const upstreamFault = failure.outcome === 'upstream_error' || failure.outcome === 'upstream_timeout';
     if (operation === 'responses' && streamCall && upstreamFault && !res.headersSent) {
-      writeResponsesFailure(res, streamCall, { code: 'server_error', message: failure.message });
+      sendResponsesFailure(res, streamCall.requestId, streamCall.requestedModel, { code: 'server_error', message: failure.message });
       return {
         statusCode: 200,
         outcome: failure.outcome,
@@ -467,11 +467,4 @@ function parseResponse(bytes: Buffer): { id?: unknown; usage?: unknown } | undef
   } catch {
     return undefined;
   }
-}
-
-/** A Responses stream that failed before the provider sent a byte: the SSE headers and one `response.failed` event. */
-function writeResponsesFailure(res: Response, call: AdmittedCall, error: { code: string; message: string }): void {
-  res.status(200).setHeader('content-type', 'text/event-stream; charset=utf-8');
-  res.setHeader('cache-control', 'no-cache');
-  res.end(responsesFailedEvent(gatewayResponseId(call.requestId), call.requestedModel, -1, error));
 }

@@ -1,7 +1,8 @@
+import type { Response } from 'express';
 import { normalizeAnthropicUsage, normalizeOpenAiUsage, type NormalizedUsage } from '@allot/billing';
 import type { GatewayError } from '../errors/gateway-error';
 import { anthropicErrorBody } from '../errors/anthropic-error-body';
-import { openAiErrorBody } from '../errors/openai-error-body';
+import { chatFailure } from './chat-wire';
 import { eventData } from './sse-splitter';
 import { scanUsage, withoutUsageField } from './usage-scan';
 
@@ -50,8 +51,8 @@ export class ChatStream implements StreamProtocol {
     return found && /"choices":\[\]/.test(data) ? undefined : `data: ${withoutUsageField(data)}\n\n`;
   }
 
-  failure(error: GatewayError, message = error.message): string {
-    return `data: ${JSON.stringify({ error: { ...openAiErrorBody(error).error, message } })}\n\n`;
+  failure(error: GatewayError, message?: string): string {
+    return chatFailure(error, message);
   }
 }
 
@@ -197,4 +198,16 @@ export function responsesFailedEvent(
     response: { id, object: 'response', status: 'failed', model: model ?? null, output: [], error, incomplete_details: null, usage: null },
   };
   return `event: response.failed\ndata: ${JSON.stringify(payload)}\n\n`;
+}
+
+/** A Responses stream that failed before any provider byte: the SSE headers and one `response.failed` event. */
+export function sendResponsesFailure(
+  res: Response,
+  requestId: string,
+  model: string | undefined,
+  error: { code: string; message: string },
+): void {
+  res.status(200).setHeader('content-type', 'text/event-stream; charset=utf-8');
+  res.setHeader('cache-control', 'no-cache');
+  res.end(responsesFailedEvent(gatewayResponseId(requestId), model, -1, error));
 }

@@ -1,13 +1,13 @@
 import { normalizeOpenAiUsage, type NormalizedUsage } from '@allot/billing';
 import type { GatewayError } from '../errors/gateway-error';
-import { eventData } from '../relay/sse-splitter';
+import { readChatEvent, tokenCount } from '../relay/chat-wire';
 import { responsesFailedEvent, type StreamProtocol } from '../relay/stream-protocols';
 
 type Json = Record<string, unknown>;
 
 /** Chat usage as the Responses API reports it. */
 export function responsesUsage(usage: Json | undefined): Json {
-  const n = (v: unknown) => (typeof v === 'number' && v > 0 ? v : 0);
+  const n = tokenCount;
   const input = n(usage?.prompt_tokens);
   const output = n(usage?.completion_tokens);
   return {
@@ -88,24 +88,15 @@ export class ChatAsResponsesStream implements StreamProtocol {
   }
 
   forward(raw: string): string | undefined {
-    const data = eventData(raw);
-    if (data === undefined) return undefined;
-    if (data === '[DONE]') return this.finish();
-    let chunk: Json;
-    try {
-      chunk = JSON.parse(data) as Json;
-    } catch {
-      return undefined;
-    }
-    if (chunk.error) {
-      const error = chunk.error as Json;
+    const read = readChatEvent(raw);
+    if (!read) return undefined;
+    if (read.kind === 'done') return this.finish();
+    if (read.kind === 'error') {
       this.complete = true;
-      this.upstreamFailure = {
-        code: String(error.code ?? 'server_error'),
-        message: String(error.message ?? 'The provider reported an error.'),
-      };
+      this.upstreamFailure = { code: read.code, message: read.message };
       return responsesFailedEvent(this.responseId, this.requestedModel, this.sequence - 1, this.upstreamFailure);
     }
+    const chunk = read.chunk;
     let out = this.started ? '' : this.start();
     if (chunk.usage) this.chatUsage = chunk.usage as Json;
     const choice = ((chunk.choices as Json[] | undefined) ?? [])[0];

@@ -1,6 +1,6 @@
 import { normalizeGeminiUsage, ZERO_USAGE, type NormalizedUsage } from '@allot/billing';
 import type { GatewayError } from '../errors/gateway-error';
-import { openAiErrorBody } from '../errors/openai-error-body';
+import { chatCompletion, ChatChunkWriter, chatErrorEvent, chatFailure } from '../relay/chat-wire';
 import type { StreamProtocol } from '../relay/stream-protocols';
 import { eventData } from '../relay/sse-splitter';
 
@@ -73,26 +73,15 @@ export function geminiToChat(answer: Json, requestedModel: string, created: numb
     else if (typeof part.text === 'string') text += part.text;
   }
   const blocked = !candidate && (answer.promptFeedback as Json | undefined)?.blockReason !== undefined;
-  return {
+  return chatCompletion({
     id: `chatcmpl-${typeof answer.responseId === 'string' && answer.responseId ? answer.responseId : fallbackId}`,
-    object: 'chat.completion',
     created,
     model: requestedModel,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: text || (toolCalls.length ? null : ''),
-          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
-          refusal: null,
-        },
-        finish_reason: blocked ? 'content_filter' : finishReason(candidate?.finishReason, toolCalls.length > 0),
-        logprobs: null,
-      },
-    ],
+    text,
+    toolCalls,
+    finishReason: blocked ? 'content_filter' : finishReason(candidate?.finishReason, toolCalls.length > 0),
     usage: geminiChatUsage(answer.usageMetadata),
-  };
+  });
 }
 
 /**
@@ -108,18 +97,14 @@ export class GeminiAsChatStream implements StreamProtocol {
   upstreamFailure: { code: string; message: string } | undefined;
   private usageMetadata: unknown;
   private responseId: unknown;
-  private id: string;
+  private readonly out: ChatChunkWriter;
   private started = false;
   private finished = false;
   private toolCalls = 0;
 
-  constructor(
-    private readonly requestedModel: string,
-    private readonly created: number,
-    private readonly clientWantsUsage: boolean,
-    fallbackId: string,
-  ) {
-    this.id = `chatcmpl-${fallbackId}`;
+  constructor(requestedModel: string, created: number, clientWantsUsage: boolean, fallbackId: string) {
+    this.out = new ChatChunkWriter(requestedModel, created, clientWantsUsage);
+    this.out.id = `chatcmpl-${fallbackId}`;
   }
 
   get usage(): NormalizedUsage | undefined {
@@ -142,16 +127,16 @@ export class GeminiAsChatStream implements StreamProtocol {
       this.started = true;
       if (typeof parsed.responseId === 'string' && parsed.responseId) {
         this.responseId = parsed.responseId;
-        this.id = `chatcmpl-${parsed.responseId}`;
+        this.out.id = `chatcmpl-${parsed.responseId}`;
       }
-      out += this.chunk({ role: 'assistant', content: '' });
+      out += this.out.chunk({ role: 'assistant', content: '' });
     }
     if (this.finished) return out || undefined;
     const candidate = (parsed.candidates as Json[] | undefined)?.[0];
     if (!candidate) {
       if ((parsed.promptFeedback as Json | undefined)?.blockReason !== undefined) {
         this.finished = true;
-        out += this.chunk({}, 'content_filter');
+        out += this.out.chunk({}, 'content_filter');
       }
       return out || undefined;
     }
@@ -160,12 +145,12 @@ export class GeminiAsChatStream implements StreamProtocol {
       const call = functionCallOf(part);
       if (call) {
         const index = this.toolCalls++;
-        out += this.chunk({ tool_calls: [{ index, ...toolCall(call, geminiToolCallId(this.responseId, index)) }] });
-      } else if (typeof part.text === 'string' && part.text) out += this.chunk({ content: part.text });
+        out += this.out.chunk({ tool_calls: [{ index, ...toolCall(call, geminiToolCallId(this.responseId, index)) }] });
+      } else if (typeof part.text === 'string' && part.text) out += this.out.chunk({ content: part.text });
     }
     if (candidate.finishReason !== undefined) {
       this.finished = true;
-      out += this.chunk({}, finishReason(candidate.finishReason, this.toolCalls > 0));
+      out += this.out.chunk({}, finishReason(candidate.finishReason, this.toolCalls > 0));
     }
     return out || undefined;
   }
@@ -173,14 +158,11 @@ export class GeminiAsChatStream implements StreamProtocol {
   upstreamEnded(): string | undefined {
     if (!this.finished || this.complete) return undefined; // cut before the finish, or ended by an error event
     this.complete = true;
-    const usageChunk = this.clientWantsUsage
-      ? `data: ${JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.requestedModel, choices: [], usage: geminiChatUsage(this.usageMetadata) })}\n\n`
-      : '';
-    return `${usageChunk}data: [DONE]\n\n`;
+    return this.out.end(geminiChatUsage(this.usageMetadata));
   }
 
-  failure(error: GatewayError, message = error.message): string {
-    return `data: ${JSON.stringify({ error: { ...openAiErrorBody(error).error, message } })}\n\n`;
+  failure(error: GatewayError, message?: string): string {
+    return chatFailure(error, message);
   }
 
   private error(error: Json): string {
@@ -189,18 +171,6 @@ export class GeminiAsChatStream implements StreamProtocol {
       code: typeof error.status === 'string' ? error.status.toLowerCase() : 'server_error',
       message: typeof error.message === 'string' ? error.message : 'The provider reported an error.',
     };
-    return `data: ${JSON.stringify({ error: { message: this.upstreamFailure.message, type: 'api_error', param: null, code: this.upstreamFailure.code } })}\n\n`;
-  }
-
-  private chunk(delta: Json, finish: string | null = null): string {
-    const chunk = {
-      id: this.id,
-      object: 'chat.completion.chunk',
-      created: this.created,
-      model: this.requestedModel,
-      choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
-      ...(this.clientWantsUsage ? { usage: null } : {}),
-    };
-    return `data: ${JSON.stringify(chunk)}\n\n`;
+    return chatErrorEvent({ message: this.upstreamFailure.message, type: 'api_error', param: null, code: this.upstreamFailure.code });
   }
 }

@@ -1,6 +1,6 @@
 import { normalizeAnthropicUsage, type NormalizedUsage } from '@allot/billing';
 import type { GatewayError } from '../errors/gateway-error';
-import { openAiErrorBody } from '../errors/openai-error-body';
+import { chatCompletion, ChatChunkWriter, chatErrorEvent, chatFailure, tokenCount } from '../relay/chat-wire';
 import type { StreamProtocol } from '../relay/stream-protocols';
 import { eventData } from '../relay/sse-splitter';
 
@@ -22,7 +22,7 @@ export const FINISH_REASONS: Record<string, string> = {
  * write count), cached tokens are the reads. The ledger uses the exact Anthropic split (normalizeAnthropicUsage).
  */
 export function chatUsage(usage: Json | undefined): Json {
-  const n = (v: unknown) => (typeof v === 'number' && v > 0 ? v : 0);
+  const n = tokenCount;
   const prompt = n(usage?.input_tokens) + n(usage?.cache_read_input_tokens) + n(usage?.cache_creation_input_tokens);
   const completion = n(usage?.output_tokens);
   return {
@@ -44,26 +44,15 @@ export function messagesToChat(message: Json, requestedModel: string, created: n
       toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
     }
   }
-  return {
+  return chatCompletion({
     id: `chatcmpl-${String(message.id ?? '')}`,
-    object: 'chat.completion',
     created,
     model: requestedModel,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: text || (toolCalls.length ? null : ''),
-          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
-          refusal: null,
-        },
-        finish_reason: FINISH_REASONS[String(message.stop_reason)] ?? 'stop',
-        logprobs: null,
-      },
-    ],
+    text,
+    toolCalls,
+    finishReason: FINISH_REASONS[String(message.stop_reason)] ?? 'stop',
     usage: chatUsage(message.usage as Json | undefined),
-  };
+  });
 }
 
 /**
@@ -76,14 +65,12 @@ export class MessagesAsChatStream implements StreamProtocol {
   complete = false;
   upstreamFailure: { code: string; message: string } | undefined;
   private anthropicUsage: Json = {};
-  private id = 'chatcmpl-';
   private readonly toolIndex = new Map<number, number>();
+  private readonly out: ChatChunkWriter;
 
-  constructor(
-    private readonly requestedModel: string,
-    private readonly created: number,
-    private readonly clientWantsUsage: boolean,
-  ) {}
+  constructor(requestedModel: string, created: number, clientWantsUsage: boolean) {
+    this.out = new ChatChunkWriter(requestedModel, created, clientWantsUsage);
+  }
 
   get usage(): NormalizedUsage | undefined {
     return Object.keys(this.anthropicUsage).length ? normalizeAnthropicUsage(this.anthropicUsage) : undefined;
@@ -101,25 +88,25 @@ export class MessagesAsChatStream implements StreamProtocol {
     switch (parsed.type) {
       case 'message_start': {
         const message = (parsed.message ?? {}) as Json;
-        this.id = `chatcmpl-${String(message.id ?? '')}`;
+        this.out.id = `chatcmpl-${String(message.id ?? '')}`;
         this.anthropicUsage = { ...((message.usage as Json | undefined) ?? {}) };
-        return this.chunk({ role: 'assistant', content: '' });
+        return this.out.chunk({ role: 'assistant', content: '' });
       }
       case 'content_block_start': {
         const block = (parsed.content_block ?? {}) as Json;
         if (block.type !== 'tool_use') return undefined;
         const index = this.toolIndex.size;
         this.toolIndex.set(Number(parsed.index), index);
-        return this.chunk({ tool_calls: [{ index, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] });
+        return this.out.chunk({ tool_calls: [{ index, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] });
       }
       case 'content_block_delta': {
         const delta = (parsed.delta ?? {}) as Json;
-        if (delta.type === 'text_delta') return this.chunk({ content: String(delta.text ?? '') });
+        if (delta.type === 'text_delta') return this.out.chunk({ content: String(delta.text ?? '') });
         if (delta.type === 'input_json_delta') {
           const index = this.toolIndex.get(Number(parsed.index));
           return index === undefined
             ? undefined
-            : this.chunk({ tool_calls: [{ index, function: { arguments: String(delta.partial_json ?? '') } }] });
+            : this.out.chunk({ tool_calls: [{ index, function: { arguments: String(delta.partial_json ?? '') } }] });
         }
         return undefined; // thinking and signature deltas have no chat counterpart
       }
@@ -127,14 +114,11 @@ export class MessagesAsChatStream implements StreamProtocol {
         const usage = (parsed.usage ?? {}) as Json;
         for (const [k, v] of Object.entries(usage)) if (v !== null && v !== undefined) this.anthropicUsage[k] = v;
         const reason = String(((parsed.delta ?? {}) as Json).stop_reason ?? 'end_turn');
-        return this.chunk({}, FINISH_REASONS[reason] ?? 'stop');
+        return this.out.chunk({}, FINISH_REASONS[reason] ?? 'stop');
       }
       case 'message_stop': {
         this.complete = true;
-        const usageChunk = this.clientWantsUsage
-          ? `data: ${JSON.stringify({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.requestedModel, choices: [], usage: chatUsage(this.anthropicUsage) })}\n\n`
-          : '';
-        return `${usageChunk}data: [DONE]\n\n`;
+        return this.out.end(chatUsage(this.anthropicUsage));
       }
       case 'error': {
         const error = (parsed.error ?? {}) as Json;
@@ -143,26 +127,14 @@ export class MessagesAsChatStream implements StreamProtocol {
           code: String(error.type ?? 'api_error'),
           message: String(error.message ?? 'The provider reported an error.'),
         };
-        return `data: ${JSON.stringify({ error: { message: this.upstreamFailure.message, type: 'api_error', param: null, code: this.upstreamFailure.code } })}\n\n`;
+        return chatErrorEvent({ message: this.upstreamFailure.message, type: 'api_error', param: null, code: this.upstreamFailure.code });
       }
       default:
         return undefined;
     }
   }
 
-  failure(error: GatewayError, message = error.message): string {
-    return `data: ${JSON.stringify({ error: { ...openAiErrorBody(error).error, message } })}\n\n`;
-  }
-
-  private chunk(delta: Json, finishReason: string | null = null): string {
-    const chunk = {
-      id: this.id,
-      object: 'chat.completion.chunk',
-      created: this.created,
-      model: this.requestedModel,
-      choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
-      ...(this.clientWantsUsage ? { usage: null } : {}),
-    };
-    return `data: ${JSON.stringify(chunk)}\n\n`;
+  failure(error: GatewayError, message?: string): string {
+    return chatFailure(error, message);
   }
 }

@@ -1,7 +1,7 @@
 import { normalizeOpenAiUsage, type NormalizedUsage } from '@allot/billing';
 import { anthropicErrorBody } from '../errors/anthropic-error-body';
 import type { GatewayError } from '../errors/gateway-error';
-import { eventData } from '../relay/sse-splitter';
+import { readChatEvent, tokenCount } from '../relay/chat-wire';
 import type { StreamProtocol } from '../relay/stream-protocols';
 
 type Json = Record<string, unknown>;
@@ -17,7 +17,7 @@ export const STOP_REASONS: Record<string, string> = {
 
 /** OpenAI usage as Anthropic reports it: cached prompt tokens are cache reads, the rest plain input. */
 export function anthropicUsage(usage: Json | undefined): Json {
-  const n = (v: unknown) => (typeof v === 'number' && v > 0 ? v : 0);
+  const n = tokenCount;
   const cached = Math.min(n((usage?.prompt_tokens_details as Json | undefined)?.cached_tokens), n(usage?.prompt_tokens));
   return {
     input_tokens: n(usage?.prompt_tokens) - cached,
@@ -81,24 +81,15 @@ export class ChatAsMessagesStream implements StreamProtocol {
   }
 
   forward(raw: string): string | undefined {
-    const data = eventData(raw);
-    if (data === undefined) return undefined;
-    if (data === '[DONE]') return this.finish();
-    let chunk: Json;
-    try {
-      chunk = JSON.parse(data) as Json;
-    } catch {
-      return undefined;
-    }
-    if (chunk.error) {
-      const error = chunk.error as Json;
+    const read = readChatEvent(raw);
+    if (!read) return undefined;
+    if (read.kind === 'done') return this.finish();
+    if (read.kind === 'error') {
       this.complete = true;
-      this.upstreamFailure = {
-        code: String(error.code ?? error.type ?? 'api_error'),
-        message: String(error.message ?? 'The provider reported an error.'),
-      };
-      return event('error', { error: { type: 'api_error', message: this.upstreamFailure.message } });
+      this.upstreamFailure = { code: read.code, message: read.message };
+      return event('error', { error: { type: 'api_error', message: read.message } });
     }
+    const chunk = read.chunk;
     let out = this.started ? '' : this.start(chunk);
     if (chunk.usage) this.openAiUsage = chunk.usage as Json;
     const choice = ((chunk.choices as Json[] | undefined) ?? [])[0];
