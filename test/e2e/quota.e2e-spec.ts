@@ -71,6 +71,10 @@ describe('quotas and limits', () => {
     for (const r of refused) {
       expect(r.error.status).toBe(429);
       expect(r.error.code).toBe('insufficient_quota');
+      // Every 429 says when to come back: here, when the month's quota resets.
+      const retryAfter = Number(r.error.headers?.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(31 * 24 * 3600);
       expect(r.error.message).toMatch(
         /monthly token quota \(\d+ tokens\) does not leave room for this request; it resets at \d{4}-\d\d-01T/,
       );

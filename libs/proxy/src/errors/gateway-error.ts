@@ -140,7 +140,16 @@ export const GatewayErrors = {
     new GatewayError(502, 'api_error', 'upstream_unreachable', 'The provider could not be reached.', 'upstream_error'),
   rateLimited: (message: string, retryAfterSeconds: number) =>
     new GatewayError(429, 'rate_limit_error', 'rate_limit_exceeded', message, 'rejected_rate_limit', { retryAfterSeconds }),
-  quotaExceeded: (message: string) => new GatewayError(429, 'insufficient_quota', 'insufficient_quota', message, 'rejected_quota'),
+  /** Every 429 says when to come back: for a monthly quota, when it resets. */
+  quotaExceeded: (message: string, resetsAt?: Date) =>
+    new GatewayError(
+      429,
+      'insufficient_quota',
+      'insufficient_quota',
+      message,
+      'rejected_quota',
+      resetsAt ? { retryAfterSeconds: Math.max(1, Math.ceil((resetsAt.getTime() - Date.now()) / 1000)) } : {},
+    ),
   bodyTooLarge: () =>
     new GatewayError(
       413,

@@ -28,8 +28,8 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
     const stream = (req.body as { stream?: unknown } | undefined)?.stream === true;
     const asEvent = ctx?.endpoint === 'responses' && stream && failure.code === 'insufficient_quota' && !res.headersSent;
     if (asEvent) {
-      // Codex stops with "Quota exceeded" on this event; a 429 would need a Retry-After, and waiting for the quota's
-      // reset (days) is not what anyone wants.
+      // Codex stops with "Quota exceeded" on this event; on a 429 it would wait out the Retry-After (the quota's
+      // reset, days away) before retrying.
       sendResponsesFailure(res, ctx.requestId, ctx.requestedModel, { code: failure.code, message: failure.message });
     } else {
       if (failure.extra.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(failure.extra.retryAfterSeconds));

@@ -72,7 +72,7 @@ export class PreflightService {
     } catch (error) {
       if (!(error instanceof QuotaRejection)) throw error;
       throw error.kind === 'tokens' || error.kind === 'cost'
-        ? GatewayErrors.quotaExceeded(error.message)
+        ? GatewayErrors.quotaExceeded(error.message, error.resetsAt)
         : GatewayErrors.rateLimited(error.message, error.retryAfterSeconds ?? 1);
     }
     if (!route.provider.active || route.credentials.length === 0) throw GatewayErrors.providerUnavailable(allocation.modelSlug);
