@@ -28,7 +28,7 @@ providers:
     credentials: [{ label: main, apiKey: { env: FAKE_OPENAI_KEY } }]
 models:
   - slug: anthropic/claude-sonnet-4-5
-    prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "3", cachedInputPer1M: "0.30", cacheWritePer1M: "3.75", outputPer1M: "15" }]
+    prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "3", cachedInputPer1M: "0.30", cacheWritePer1M: "3.75", cacheWrite1hPer1M: "6", outputPer1M: "15" }]
   - slug: openai/gpt-5.4
 members: [{ identifier: dev }]
 allocations: [{ member: dev, model: anthropic/claude-sonnet-4-5 }, { member: dev, model: openai/gpt-5.4 }]
@@ -104,6 +104,38 @@ keys: [{ member: dev, name: claude, allocations: [anthropic/claude-sonnet-4-5, o
       expect([field, b[field]]).toEqual([field, a[field]]);
     }
     expect(b.stream).toBe(true);
+  });
+
+  it('should record 1-hour cache writes apart and price them at their own price, JSON and stream alike', async () => {
+    const body = {
+      model: 'anthropic/claude-sonnet-4-5',
+      max_tokens: 200,
+      messages: [{ role: 'user' as const, content: 'cache me for an hour' }],
+    };
+    anthropic.script(
+      { cacheReadTokens: 2, cacheWrite5mTokens: 3, cacheWrite1hTokens: 4 },
+      { cacheReadTokens: 2, cacheWrite5mTokens: 3, cacheWrite1hTokens: 4 },
+    );
+    const json = await client.messages.create(body).withResponse();
+    // The client sees Anthropic's own usage, untouched.
+    expect(json.data.usage).toMatchObject({
+      cache_read_input_tokens: 2,
+      cache_creation_input_tokens: 7,
+      cache_creation: { ephemeral_5m_input_tokens: 3, ephemeral_1h_input_tokens: 4 },
+    });
+    const stream = client.messages.stream(body);
+    await stream.finalMessage();
+    const a = await h.ledger(json.response.headers.get('x-request-id'));
+    const b = await h.ledger((await stream.withResponse()).response.headers.get('x-request-id'));
+    for (const record of [a, b]) {
+      expect(Number(record.cache_write_tokens)).toBe(7);
+      expect(Number(record.cache_write_1h_tokens)).toBe(4);
+      // $3 input, $0.30 reads, $3.75 5-minute writes, $6 1-hour writes, $15 output, per 1M tokens.
+      const u = json.data.usage;
+      const micros = u.input_tokens * 3 + 2 * 0.3 + 3 * 3.75 + 4 * 6 + u.output_tokens * 15;
+      expect(Number(record.cost_micros)).toBeCloseTo(micros, 6);
+    }
+    expect(b.cost_micros).toBe(a.cost_micros);
   });
 
   it('should carry a tool-use round trip and replay thinking blocks with their signatures byte-identical', async () => {

@@ -19,7 +19,9 @@ describe('cli', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     env = { ...testEnv(db), ...SECRETS };
-    expect((await cli(env, 'migrate')).stdout).toBe('applied InitialSchema1795996800000\napplied StoredResponses1796083200000');
+    expect((await cli(env, 'migrate')).stdout).toBe(
+      'applied InitialSchema1795996800000\napplied StoredResponses1796083200000\napplied CacheWrite1h1796169600000',
+    );
     client = new Client({ connectionString: db.url });
     await client.connect();
   });
@@ -32,7 +34,7 @@ describe('cli', () => {
     expect(await cli(env, 'migrate')).toMatchObject({ code: 0, stdout: 'migrations are current' });
     expect(await cli(env, 'migrate', '--status')).toMatchObject({
       code: 0,
-      stdout: '[x] InitialSchema1795996800000\n[x] StoredResponses1796083200000',
+      stdout: '[x] InitialSchema1795996800000\n[x] StoredResponses1796083200000\n[x] CacheWrite1h1796169600000',
     });
     expect(await cli(env, 'migrate', '--check')).toMatchObject({ code: 0 });
   });

@@ -82,6 +82,8 @@ const priceSchema = strictObject({
   inputPer1M: usd.optional(),
   cachedInputPer1M: usd.optional(),
   cacheWritePer1M: usd.optional(),
+  /** 1-hour cache writes (Anthropic); without it they are billed at cacheWritePer1M. */
+  cacheWrite1hPer1M: usd.optional(),
   outputPer1M: usd.optional(),
   /** USD per one unit (page, character, second …) for non-token units. */
   perUnit: usd.optional(),

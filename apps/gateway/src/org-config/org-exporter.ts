@@ -78,6 +78,7 @@ export function exportOrgConfig(s: OrgSnapshot): string {
               inputPer1M: usd(p.inputPerMillionMicros),
               cachedInputPer1M: usd(p.cachedInputPerMillionMicros),
               cacheWritePer1M: usd(p.cacheWritePerMillionMicros),
+              cacheWrite1hPer1M: usd(p.cacheWrite1hPerMillionMicros),
               outputPer1M: usd(p.outputPerMillionMicros),
               perUnit: p.unitPerMillionMicros === null ? undefined : microsToUsd(p.unitPerMillionMicros / 1_000_000),
               note: p.sourceNote,

@@ -229,6 +229,7 @@ export function planOrgConfig(
         inputPerMillionMicros: orNull(price.inputPer1M),
         cachedInputPerMillionMicros: orNull(price.cachedInputPer1M),
         cacheWritePerMillionMicros: orNull(price.cacheWritePer1M),
+        cacheWrite1hPerMillionMicros: orNull(price.cacheWrite1hPer1M),
         outputPerMillionMicros: orNull(price.outputPer1M),
         // Stored per million units like token prices, so one formula prices every unit exactly.
         unitPerMillionMicros: price.perUnit === undefined ? null : price.perUnit * 1_000_000,

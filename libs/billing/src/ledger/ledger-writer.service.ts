@@ -57,6 +57,7 @@ const COLUMNS: Column[] = [
   ['input_tokens', 'bigint', (r) => r.usage.inputTokens],
   ['cached_input_tokens', 'bigint', (r) => r.usage.cachedInputTokens],
   ['cache_write_tokens', 'bigint', (r) => r.usage.cacheWriteTokens],
+  ['cache_write_1h_tokens', 'bigint', (r) => r.usage.cacheWrite1hTokens],
   ['output_tokens', 'bigint', (r) => r.usage.outputTokens],
   ['reasoning_tokens', 'bigint', (r) => r.usage.reasoningTokens],
   ['total_tokens', 'bigint', (r) => totalTokens(r.usage)],

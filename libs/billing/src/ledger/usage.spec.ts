@@ -8,7 +8,14 @@ describe('usage normalization (B2)', () => {
       prompt_tokens_details: { cached_tokens: 600 },
       completion_tokens_details: { reasoning_tokens: 150 },
     });
-    expect(u).toEqual({ inputTokens: 1000, cachedInputTokens: 600, cacheWriteTokens: 0, outputTokens: 200, reasoningTokens: 150 });
+    expect(u).toEqual({
+      inputTokens: 1000,
+      cachedInputTokens: 600,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      outputTokens: 200,
+      reasoningTokens: 150,
+    });
     expect(totalTokens(u!)).toBe(1200);
   });
 
@@ -20,7 +27,14 @@ describe('usage normalization (B2)', () => {
         output_tokens: 40,
         output_tokens_details: { reasoning_tokens: 16 },
       }),
-    ).toEqual({ inputTokens: 1400, cachedInputTokens: 1024, cacheWriteTokens: 0, outputTokens: 40, reasoningTokens: 16 });
+    ).toEqual({
+      inputTokens: 1400,
+      cachedInputTokens: 1024,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      outputTokens: 40,
+      reasoningTokens: 16,
+    });
   });
 
   it('reads Anthropic usage: cache reads join input, cache writes stay apart', () => {
@@ -31,8 +45,37 @@ describe('usage normalization (B2)', () => {
       cache_creation: { ephemeral_5m_input_tokens: 200, ephemeral_1h_input_tokens: 100 },
       output_tokens: 120,
     });
-    expect(u).toEqual({ inputTokens: 2050, cachedInputTokens: 2000, cacheWriteTokens: 300, outputTokens: 120, reasoningTokens: 0 });
+    expect(u).toEqual({
+      inputTokens: 2050,
+      cachedInputTokens: 2000,
+      cacheWriteTokens: 300,
+      cacheWrite1hTokens: 100,
+      outputTokens: 120,
+      reasoningTokens: 0,
+    });
     expect(totalTokens(u!)).toBe(2470);
+  });
+
+  it.each<[string, Record<string, unknown>, [writes: number, writes1h: number]]>([
+    [
+      'only 5-minute writes',
+      { cache_creation_input_tokens: 40, cache_creation: { ephemeral_5m_input_tokens: 40, ephemeral_1h_input_tokens: 0 } },
+      [40, 0],
+    ],
+    [
+      'only 1-hour writes',
+      { cache_creation_input_tokens: 64, cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 64 } },
+      [64, 64],
+    ],
+    ['the total without the split (older API versions): all priced as 5-minute writes', { cache_creation_input_tokens: 25 }, [25, 0]],
+    ['the split without the total', { cache_creation: { ephemeral_5m_input_tokens: 3, ephemeral_1h_input_tokens: 7 } }, [10, 7]],
+    ['a split larger than the total wins', { cache_creation_input_tokens: 5, cache_creation: { ephemeral_1h_input_tokens: 9 } }, [9, 9]],
+    ['a null split', { cache_creation_input_tokens: 12, cache_creation: null }, [12, 0]],
+  ])('reads Anthropic cache writes by lifetime: %s', (_name, usage, [writes, writes1h]) => {
+    expect(normalizeAnthropicUsage({ input_tokens: 1, output_tokens: 1, ...usage })).toMatchObject({
+      cacheWriteTokens: writes,
+      cacheWrite1hTokens: writes1h,
+    });
   });
 
   it('reads Gemini usageMetadata: cached inside the prompt count, thoughts billed as output and counted as reasoning', () => {
@@ -43,7 +86,14 @@ describe('usage normalization (B2)', () => {
       thoughtsTokenCount: 300,
       totalTokenCount: 1580,
     });
-    expect(u).toEqual({ inputTokens: 1200, cachedInputTokens: 1000, cacheWriteTokens: 0, outputTokens: 380, reasoningTokens: 300 });
+    expect(u).toEqual({
+      inputTokens: 1200,
+      cachedInputTokens: 1000,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      outputTokens: 380,
+      reasoningTokens: 300,
+    });
     expect(totalTokens(u!)).toBe(1580);
   });
 
@@ -71,6 +121,7 @@ describe('usage normalization (B2)', () => {
       inputTokens: e.in,
       cachedInputTokens: e.cached,
       cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
       outputTokens: e.out,
       reasoningTokens: e.r,
     });
@@ -81,6 +132,7 @@ describe('usage normalization (B2)', () => {
       inputTokens: 5,
       cachedInputTokens: 5,
       cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
       outputTokens: 0,
       reasoningTokens: 0,
     });
@@ -88,6 +140,7 @@ describe('usage normalization (B2)', () => {
       inputTokens: 0,
       cachedInputTokens: 0,
       cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
       outputTokens: 2,
       reasoningTokens: 0,
     });

@@ -127,6 +127,7 @@ export class QuotaService implements OnApplicationShutdown {
             inputTokens: estimate.inputTokens,
             cachedInputTokens: 0,
             cacheWriteTokens: 0,
+            cacheWrite1hTokens: 0,
             outputTokens: estimate.maxOutputTokens,
             reasoningTokens: 0,
           },

@@ -179,7 +179,14 @@ describe('GeminiAsChatStream', () => {
       },
     });
     expect(c.at(-1)).toBe('[DONE]');
-    expect(stream.usage).toEqual({ inputTokens: 40, cachedInputTokens: 8, cacheWriteTokens: 0, outputTokens: 19, reasoningTokens: 16 });
+    expect(stream.usage).toEqual({
+      inputTokens: 40,
+      cachedInputTokens: 8,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      outputTokens: 19,
+      reasoningTokens: 16,
+    });
   });
 
   it('sends each function call whole in one tool-call chunk and finishes with tool_calls; no usage chunk unless asked', () => {

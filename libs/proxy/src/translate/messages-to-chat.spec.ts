@@ -98,7 +98,14 @@ describe('MessagesAsChatStream', () => {
     });
     expect(c.at(-1)).toBe('[DONE]');
     expect(stream.complete).toBe(true);
-    expect(stream.usage).toEqual({ inputTokens: 40, cachedInputTokens: 10, cacheWriteTokens: 0, outputTokens: 12, reasoningTokens: 0 });
+    expect(stream.usage).toEqual({
+      inputTokens: 40,
+      cachedInputTokens: 10,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      outputTokens: 12,
+      reasoningTokens: 0,
+    });
   });
 
   it('relays an upstream error event as a chat error chunk and marks the call failed', () => {

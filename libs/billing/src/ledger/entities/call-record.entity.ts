@@ -82,6 +82,10 @@ export class CallRecordEntity {
   @BigIntColumn('cache_write_tokens', { default: 0 })
   cacheWriteTokens!: number;
 
+  /** The part of `cacheWriteTokens` written for 1 hour. */
+  @BigIntColumn('cache_write_1h_tokens', { default: 0 })
+  cacheWrite1hTokens!: number;
+
   @BigIntColumn('output_tokens', { default: 0 })
   outputTokens!: number;
 

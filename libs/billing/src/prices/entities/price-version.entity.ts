@@ -38,6 +38,10 @@ export class PriceVersionEntity {
   @BigIntColumn('cache_write_per_million_micros', { nullable: true })
   cacheWritePerMillionMicros!: number | null;
 
+  /** NULL: 1-hour cache writes are billed at the cache-write price (then the input price). */
+  @BigIntColumn('cache_write_1h_per_million_micros', { nullable: true })
+  cacheWrite1hPerMillionMicros!: number | null;
+
   @BigIntColumn('output_per_million_micros', { nullable: true })
   outputPerMillionMicros!: number | null;
 
