@@ -441,10 +441,9 @@ keys: [{ member: dev, name: claude, allocations: [anthropic/claude-sonnet-4-5, o
       expect(final.output.find((item) => item.type === 'function_call')).toMatchObject({ name: 'ls', arguments: '{"dir":"."}' });
       expect(final.usage!.input_tokens).toBeGreaterThan(0);
 
-      const refused = await openai.responses
-        .create({ model: 'anthropic/claude-sonnet-4-5', input: 'think', reasoning: { effort: 'high' }, store: false })
-        .catch((e: unknown) => e);
-      expect(refused).toMatchObject({ status: 400, code: 'unsupported' });
+      // Reasoning effort turns thinking on (the signed round trip: responses-on-vendors.e2e-spec.ts).
+      await openai.responses.create({ model: 'anthropic/claude-sonnet-4-5', input: 'think', reasoning: { effort: 'high' }, store: false });
+      expect(lastSent().body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 16384 } });
     });
   });
 });

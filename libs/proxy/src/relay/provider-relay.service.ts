@@ -100,7 +100,7 @@ export class ProviderRelay {
     });
     let result: Outcome;
     try {
-      if (translation) body = translation.request(body, call);
+      if (translation) body = translation.request(body, call, adjusted);
       const pinned = operation === 'responses' ? await this.pinPreviousResponse(call, body.previous_response_id) : false;
       const upstreamOperation = !translation ? operation : (stream && translation.streamOperation) || translation.upstreamOperation;
       const answer = await this.send(call, upstreamOperation, body, upstreamBoundHeaders(req.headers), state, adjusted, pinned);

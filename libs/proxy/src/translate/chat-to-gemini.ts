@@ -1,4 +1,5 @@
 import { GatewayErrors } from '../errors/gateway-error';
+import { carriedReasoning, reasoningSummaryWanted } from './reasoning-carrier';
 
 /**
  * Chat Completions request → Gemini `generateContent` request, as a pure function. What has a faithful counterpart is
@@ -152,6 +153,9 @@ function generationConfig(body: Json): Json {
   if (typeof effort === 'string' && Object.hasOwn(GEMINI_THINKING_BUDGETS, effort))
     config.thinkingConfig = { thinkingBudget: GEMINI_THINKING_BUDGETS[effort] };
   else if (effort !== undefined && effort !== null) throw untranslatable(`reasoning_effort "${String(effort)}"`);
+  // A Responses client that asked for a reasoning summary gets Gemini's thought summaries (unless thinking is off).
+  if (reasoningSummaryWanted(body) && (config.thinkingConfig as Json | undefined)?.thinkingBudget !== 0)
+    config.thinkingConfig = { ...((config.thinkingConfig as Json | undefined) ?? {}), includeThoughts: true };
   return config;
 }
 
@@ -213,9 +217,21 @@ function filePart(file: Json | undefined): GeminiPart {
   return { inlineData: { mimeType: data[1], data: data[2] } };
 }
 
+/**
+ * A model turn. A function call replays the thought signature Gemini gave it when the message carries it (a Responses
+ * reasoning item, see reasoning-carrier.ts); otherwise, for Gemini 3, the first call of the step gets the documented
+ * skip value.
+ */
 function modelParts(message: Json, callNames: Map<string, string>, signatures: boolean): GeminiPart[] {
   const parts = textParts(message.content, 'assistant');
-  let first = true;
+  const carried = carriedReasoning(message);
+  const signed = new Map<string, string>();
+  if (carried?.vendor === 'gemini') {
+    for (const item of carried.items)
+      if (typeof item.toolCallId === 'string' && typeof item.thoughtSignature === 'string')
+        signed.set(item.toolCallId, item.thoughtSignature);
+  }
+  let first = signed.size === 0;
   for (const call of (message.tool_calls as Json[] | undefined) ?? []) {
     if (call.type !== undefined && call.type !== 'function') throw untranslatable(`a tool call of type "${String(call.type)}"`);
     const fn = call.function as Json | undefined;
@@ -233,7 +249,8 @@ function modelParts(message: Json, callNames: Map<string, string>, signatures: b
     const name = String(fn?.name ?? '');
     callNames.set(String(call.id), name);
     // Only the first call of a step carries a signature (parallel calls share it).
-    parts.push({ functionCall: { name, args }, ...(signatures && first ? { thoughtSignature: SKIP_THOUGHT_SIGNATURE } : {}) });
+    const signature = signed.get(String(call.id)) ?? (signatures && first ? SKIP_THOUGHT_SIGNATURE : undefined);
+    parts.push({ functionCall: { name, args }, ...(signature ? { thoughtSignature: signature } : {}) });
     first = false;
   }
   return parts;

@@ -1,4 +1,5 @@
 import { GatewayErrors } from '../errors/gateway-error';
+import { carriedReasoning } from './reasoning-carrier';
 
 /**
  * Chat Completions request → Anthropic Messages request, as a pure function. What has a faithful counterpart is
@@ -81,6 +82,10 @@ export function chatToMessages(body: Json, upstreamModel: string, maxOutputToken
     } else throw untranslatable(`a message with role "${String(role)}"`);
   }
 
+  // Claude wants an assistant turn's thinking first: carried blocks of turns merged above move ahead of the rest.
+  for (const m of messages)
+    if (m.role === 'assistant') m.content = [...m.content.filter(isThinking), ...m.content.filter((b) => !isThinking(b))];
+
   const out: Json = {
     model: upstreamModel,
     max_tokens: maxOutputTokens,
@@ -136,8 +141,16 @@ function imageBlock(imageUrl: unknown): AnthropicBlock {
   throw GatewayErrors.invalidBody('An image_url must be an http(s) URL or a base64 data URL.', 'messages');
 }
 
+const isThinking = (block: AnthropicBlock) => block.type === 'thinking' || block.type === 'redacted_thinking';
+
+/**
+ * An assistant turn: the thinking blocks it carries (from a Responses reasoning item, see reasoning-carrier.ts) first
+ * and exactly as Claude signed them, then text, then tool calls.
+ */
 function assistantBlocks(message: Json): AnthropicBlock[] {
-  const blocks: AnthropicBlock[] = textBlocks(message.content, 'assistant');
+  const carried = carriedReasoning(message);
+  const thinking = carried?.vendor === 'anthropic' ? (carried.items as AnthropicBlock[]) : [];
+  const blocks: AnthropicBlock[] = [...thinking, ...textBlocks(message.content, 'assistant')];
   for (const call of (message.tool_calls as Json[] | undefined) ?? []) {
     const fn = call.function as Json | undefined;
     let input: unknown;

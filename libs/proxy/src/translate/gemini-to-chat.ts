@@ -3,6 +3,7 @@ import type { GatewayError } from '../errors/gateway-error';
 import { chatCompletion, ChatChunkWriter, chatErrorEvent, chatFailure } from '../relay/chat-wire';
 import type { StreamProtocol } from '../relay/stream-protocols';
 import { eventData } from '../relay/sse-splitter';
+import { carryReasoning, REASONING_DELTA, type ReasoningDelta } from './reasoning-carrier';
 
 type Json = Record<string, unknown>;
 
@@ -58,22 +59,32 @@ const toolCall = (call: FunctionCall, id: string) => ({
 });
 
 /**
- * A `generateContent` answer as a `chat.completion` (first candidate: the request asks for one). Thought parts have
- * no place in chat and are not returned. A prompt Gemini blocked (`promptFeedback.blockReason`, no candidate) is an
- * empty answer with finish reason `content_filter` — what a stream of it can say too, its status being sent.
+ * A `generateContent` answer as a `chat.completion` (first candidate: the request asks for one). Thought parts and
+ * thought signatures have no place in chat: they are not returned to chat clients, but ride on the message object as
+ * carried reasoning (see reasoning-carrier.ts) for the Responses leg — the thought summaries, and the signature of
+ * each signed function call by its tool call id (the signatures Gemini 3 validates). A prompt Gemini blocked
+ * (`promptFeedback.blockReason`, no candidate) is an empty answer with finish reason `content_filter` — what a stream
+ * of it can say too, its status being sent.
  */
 export function geminiToChat(answer: Json, requestedModel: string, created: number, fallbackId: string): Json {
   const candidate = (answer.candidates as Json[] | undefined)?.[0];
-  const parts = (((candidate?.content as Json | undefined)?.parts as Json[] | undefined) ?? []).filter((p) => p.thought !== true);
+  const parts = ((candidate?.content as Json | undefined)?.parts as Json[] | undefined) ?? [];
   let text = '';
+  let thoughts = '';
   const toolCalls: Json[] = [];
+  const signatures: Json[] = [];
   for (const part of parts) {
     const call = functionCallOf(part);
-    if (call) toolCalls.push(toolCall(call, geminiToolCallId(answer.responseId, toolCalls.length)));
-    else if (typeof part.text === 'string') text += part.text;
+    if (part.thought === true) {
+      if (typeof part.text === 'string') thoughts += part.text;
+    } else if (call) {
+      const id = geminiToolCallId(answer.responseId, toolCalls.length);
+      toolCalls.push(toolCall(call, id));
+      if (typeof part.thoughtSignature === 'string') signatures.push({ toolCallId: id, thoughtSignature: part.thoughtSignature });
+    } else if (typeof part.text === 'string') text += part.text;
   }
   const blocked = !candidate && (answer.promptFeedback as Json | undefined)?.blockReason !== undefined;
-  return chatCompletion({
+  const chat = chatCompletion({
     id: `chatcmpl-${typeof answer.responseId === 'string' && answer.responseId ? answer.responseId : fallbackId}`,
     created,
     model: requestedModel,
@@ -82,6 +93,12 @@ export function geminiToChat(answer: Json, requestedModel: string, created: numb
     finishReason: blocked ? 'content_filter' : finishReason(candidate?.finishReason, toolCalls.length > 0),
     usage: geminiChatUsage(answer.usageMetadata),
   });
+  carryReasoning((chat.choices as Json[])[0]!.message as Json, {
+    vendor: 'gemini',
+    items: signatures,
+    summary: thoughts ? [thoughts] : [],
+  });
+  return chat;
 }
 
 /**
@@ -90,7 +107,9 @@ export function geminiToChat(answer: Json, requestedModel: string, created: numb
  * whole in one tool-call chunk (id, name and arguments), and the finish chunk when a `finishReason` (or a prompt
  * block) arrives. Gemini's SSE has no terminal event: the usage chunk (when the client asked) and `[DONE]` are sent
  * when the upstream ends cleanly after the finish ({@link upstreamEnded}); one that ends before is a cut stream. An
- * upstream `{"error":…}` event becomes an `{"error":…}` chunk.
+ * upstream `{"error":…}` event becomes an `{"error":…}` chunk. Created with `carry` (the Responses leg), thought
+ * summaries and the signature of each signed function call (just before its tool-call chunk) travel as
+ * {@link REASONING_DELTA} chunks; chat clients never get them.
  */
 export class GeminiAsChatStream implements StreamProtocol {
   complete = false;
@@ -102,7 +121,13 @@ export class GeminiAsChatStream implements StreamProtocol {
   private finished = false;
   private toolCalls = 0;
 
-  constructor(requestedModel: string, created: number, clientWantsUsage: boolean, fallbackId: string) {
+  constructor(
+    requestedModel: string,
+    created: number,
+    clientWantsUsage: boolean,
+    fallbackId: string,
+    private readonly carry = false,
+  ) {
     this.out = new ChatChunkWriter(requestedModel, created, clientWantsUsage);
     this.out.id = `chatcmpl-${fallbackId}`;
   }
@@ -141,11 +166,18 @@ export class GeminiAsChatStream implements StreamProtocol {
       return out || undefined;
     }
     for (const part of ((candidate.content as Json | undefined)?.parts as Json[] | undefined) ?? []) {
-      if (part.thought === true) continue; // thought summaries have no place in chat
+      if (part.thought === true) {
+        // Thought summaries have no place in chat; carried, they are the reasoning item's summary.
+        if (this.carry && typeof part.text === 'string' && part.text) out += this.reasoning({ text: part.text, part: 0 });
+        continue;
+      }
       const call = functionCallOf(part);
       if (call) {
         const index = this.toolCalls++;
-        out += this.out.chunk({ tool_calls: [{ index, ...toolCall(call, geminiToolCallId(this.responseId, index)) }] });
+        const id = geminiToolCallId(this.responseId, index);
+        if (this.carry && typeof part.thoughtSignature === 'string')
+          out += this.reasoning({ item: { toolCallId: id, thoughtSignature: part.thoughtSignature } });
+        out += this.out.chunk({ tool_calls: [{ index, ...toolCall(call, id) }] });
       } else if (typeof part.text === 'string' && part.text) out += this.out.chunk({ content: part.text });
     }
     if (candidate.finishReason !== undefined) {
@@ -163,6 +195,11 @@ export class GeminiAsChatStream implements StreamProtocol {
 
   failure(error: GatewayError, message?: string): string {
     return chatFailure(error, message);
+  }
+
+  private reasoning(piece: Omit<ReasoningDelta, 'vendor'>): string {
+    const delta: ReasoningDelta = { vendor: 'gemini', ...piece };
+    return this.out.chunk({ [REASONING_DELTA]: delta });
   }
 
   private error(error: Json): string {

@@ -3,6 +3,7 @@ import type { GatewayError } from '../errors/gateway-error';
 import { chatCompletion, ChatChunkWriter, chatErrorEvent, chatFailure, tokenCount } from '../relay/chat-wire';
 import type { StreamProtocol } from '../relay/stream-protocols';
 import { eventData } from '../relay/sse-splitter';
+import { carryReasoning, REASONING_DELTA, type ReasoningDelta } from './reasoning-carrier';
 
 type Json = Record<string, unknown>;
 
@@ -34,17 +35,25 @@ export function chatUsage(usage: Json | undefined): Json {
   };
 }
 
-/** A Messages answer as a `chat.completion`; thinking blocks have no place in chat and are not returned. */
+/**
+ * A Messages answer as a `chat.completion`. Thinking blocks have no place in chat: they are not returned to chat
+ * clients, but ride on the message object as carried reasoning (see reasoning-carrier.ts) for the Responses leg.
+ */
 export function messagesToChat(message: Json, requestedModel: string, created: number): Json {
   let text = '';
   const toolCalls: Json[] = [];
+  const thinking: Json[] = [];
+  const summary: string[] = [];
   for (const block of (message.content as Json[] | undefined) ?? []) {
     if (block.type === 'text') text += String(block.text ?? '');
-    else if (block.type === 'tool_use') {
+    else if (block.type === 'thinking' || block.type === 'redacted_thinking') {
+      thinking.push(block);
+      if (block.type === 'thinking' && typeof block.thinking === 'string' && block.thinking) summary.push(block.thinking);
+    } else if (block.type === 'tool_use') {
       toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
     }
   }
-  return chatCompletion({
+  const chat = chatCompletion({
     id: `chatcmpl-${String(message.id ?? '')}`,
     created,
     model: requestedModel,
@@ -53,13 +62,17 @@ export function messagesToChat(message: Json, requestedModel: string, created: n
     finishReason: FINISH_REASONS[String(message.stop_reason)] ?? 'stop',
     usage: chatUsage(message.usage as Json | undefined),
   });
+  carryReasoning((chat.choices as Json[])[0]!.message as Json, { vendor: 'anthropic', items: thinking, summary });
+  return chat;
 }
 
 /**
  * Anthropic's Messages SSE → Chat Completions chunks, event by event: a role chunk at `message_start`, content deltas,
  * tool calls (id and name at `content_block_start`, arguments from `input_json_delta`), the finish chunk at
  * `message_delta`, then the usage chunk (when the client asked) and `[DONE]` at `message_stop`. An upstream `error`
- * event becomes an `{"error":…}` chunk.
+ * event becomes an `{"error":…}` chunk. Created with `carryReasoning` (the Responses leg), thinking travels as
+ * {@link REASONING_DELTA} chunks: the thinking text as it streams, then each whole block (thinking with its
+ * signature at its `content_block_stop`, redacted_thinking at its start); chat clients never get them.
  */
 export class MessagesAsChatStream implements StreamProtocol {
   complete = false;
@@ -67,8 +80,16 @@ export class MessagesAsChatStream implements StreamProtocol {
   private anthropicUsage: Json = {};
   private readonly toolIndex = new Map<number, number>();
   private readonly out: ChatChunkWriter;
+  /** Thinking blocks being streamed, by content block index; `part` numbers them for the summary. */
+  private readonly thinking = new Map<number, { block: Json; part: number }>();
+  private thinkingParts = 0;
 
-  constructor(requestedModel: string, created: number, clientWantsUsage: boolean) {
+  constructor(
+    requestedModel: string,
+    created: number,
+    clientWantsUsage: boolean,
+    private readonly carry = false,
+  ) {
     this.out = new ChatChunkWriter(requestedModel, created, clientWantsUsage);
   }
 
@@ -94,6 +115,11 @@ export class MessagesAsChatStream implements StreamProtocol {
       }
       case 'content_block_start': {
         const block = (parsed.content_block ?? {}) as Json;
+        if (this.carry && block.type === 'thinking') {
+          this.thinking.set(Number(parsed.index), { block: { ...block, thinking: '', signature: '' }, part: this.thinkingParts++ });
+          return undefined;
+        }
+        if (this.carry && block.type === 'redacted_thinking') return this.reasoning({ item: block });
         if (block.type !== 'tool_use') return undefined;
         const index = this.toolIndex.size;
         this.toolIndex.set(Number(parsed.index), index);
@@ -108,7 +134,22 @@ export class MessagesAsChatStream implements StreamProtocol {
             ? undefined
             : this.out.chunk({ tool_calls: [{ index, function: { arguments: String(delta.partial_json ?? '') } }] });
         }
-        return undefined; // thinking and signature deltas have no chat counterpart
+        const thinking = this.thinking.get(Number(parsed.index));
+        if (thinking && delta.type === 'thinking_delta' && typeof delta.thinking === 'string') {
+          thinking.block.thinking = String(thinking.block.thinking) + delta.thinking;
+          return delta.thinking ? this.reasoning({ text: delta.thinking, part: thinking.part }) : undefined;
+        }
+        if (thinking && delta.type === 'signature_delta' && typeof delta.signature === 'string') {
+          thinking.block.signature = String(thinking.block.signature) + delta.signature;
+          return undefined;
+        }
+        return undefined; // without carrying, thinking and signature deltas have no chat counterpart
+      }
+      case 'content_block_stop': {
+        const thinking = this.thinking.get(Number(parsed.index));
+        if (!thinking) return undefined;
+        this.thinking.delete(Number(parsed.index));
+        return this.reasoning({ item: thinking.block });
       }
       case 'message_delta': {
         const usage = (parsed.usage ?? {}) as Json;
@@ -136,5 +177,10 @@ export class MessagesAsChatStream implements StreamProtocol {
 
   failure(error: GatewayError, message?: string): string {
     return chatFailure(error, message);
+  }
+
+  private reasoning(piece: Omit<ReasoningDelta, 'vendor'>): string {
+    const delta: ReasoningDelta = { vendor: 'anthropic', ...piece };
+    return this.out.chunk({ [REASONING_DELTA]: delta });
   }
 }

@@ -9,9 +9,10 @@ import { GeminiAsChatStream, geminiToChat } from './gemini-to-chat';
 import { MessagesAsChatStream, messagesToChat } from './messages-to-chat';
 import { messagesToOpenAiChat } from './messages-to-openai';
 import { ChatAsMessagesStream, openAiChatToMessage } from './openai-to-messages';
-import { responsesToChat } from './responses-to-chat';
+import { ResponsesTools, responsesToChat } from './responses-to-chat';
+import type { ReasoningVendor } from './reasoning-carrier';
 import { ComposedStream } from './composed-stream';
-import { GatewayErrors } from '../errors/gateway-error';
+import { answerAsAsked, streamAsAsked, withStructuredOutput } from './structured-output';
 import { ChatAsResponsesStream, chatToResponse } from './chat-to-responses';
 import { gatewayResponseId, type StreamProtocol } from '../relay/stream-protocols';
 
@@ -25,22 +26,29 @@ export interface WireTranslation {
   readonly upstreamOperation: UpstreamOperation;
   /** The operation for streams, when the provider streams at another URL (Gemini's `streamGenerateContent`). */
   readonly streamOperation?: UpstreamOperation;
-  request(body: Json, call: AdmittedCall): Json;
+  /** `adjusted` collects what was changed or left out on the way (the `x-allot-adjusted-params` response header). */
+  request(body: Json, call: AdmittedCall, adjusted?: string[]): Json;
   response(upstream: Json, call: AdmittedCall): { body: Json; usage: NormalizedUsage | undefined };
   stream(call: AdmittedCall, clientWantsUsage: boolean): StreamProtocol;
 }
 
 const createdOf = (call: AdmittedCall) => Math.floor(call.startedAt.getTime() / 1000);
 
-const chatToAnthropic: WireTranslation = {
+/**
+ * Chat completions on Anthropic models. With `carry` (the Responses leg), streamed thinking travels on as carried
+ * reasoning deltas; JSON answers always carry it on the message object, where a chat client never sees it.
+ */
+const chatToAnthropicApi = (carry: boolean): WireTranslation => ({
   upstreamOperation: 'messages',
-  request: (body, call) => chatToMessages(body, call.route.upstreamName, call.estimate().maxOutputTokens),
+  request: (body, call) => chatToMessages(withStructuredOutput(body, call), call.route.upstreamName, call.estimate().maxOutputTokens),
   response: (message, call) => ({
-    body: messagesToChat(message, call.requestedModel, createdOf(call)),
+    body: answerAsAsked(messagesToChat(message, call.requestedModel, createdOf(call)), call),
     usage: normalizeAnthropicUsage(message.usage),
   }),
-  stream: (call, clientWantsUsage) => new MessagesAsChatStream(call.requestedModel, createdOf(call), clientWantsUsage),
-};
+  stream: (call, clientWantsUsage) =>
+    streamAsAsked(new MessagesAsChatStream(call.requestedModel, createdOf(call), clientWantsUsage, carry), call),
+});
+const chatToAnthropic = chatToAnthropicApi(false);
 
 /** Claude Code and the Anthropic SDKs on OpenAI, Azure OpenAI and OpenAI-compatible models. */
 const messagesToOpenAi: WireTranslation = {
@@ -50,8 +58,11 @@ const messagesToOpenAi: WireTranslation = {
   stream: (call) => new ChatAsMessagesStream(call.requestedModel),
 };
 
-/** Chat completions clients on Gemini models: `generateContent`, or `streamGenerateContent?alt=sse` for streams. */
-const chatToGeminiApi: WireTranslation = {
+/**
+ * Chat completions clients on Gemini models: `generateContent`, or `streamGenerateContent?alt=sse` for streams. With
+ * `carry` (the Responses leg), thought summaries and signatures travel on as carried reasoning deltas.
+ */
+const chatToGeminiApi = (carry: boolean): WireTranslation => ({
   upstreamOperation: 'generate',
   streamOperation: 'generate_stream',
   request: (body, call) => chatToGemini(body, call.route.upstreamName),
@@ -59,22 +70,35 @@ const chatToGeminiApi: WireTranslation = {
     body: geminiToChat(answer, call.requestedModel, createdOf(call), call.requestId),
     usage: normalizeGeminiUsage(answer.usageMetadata),
   }),
-  stream: (call, clientWantsUsage) => new GeminiAsChatStream(call.requestedModel, createdOf(call), clientWantsUsage, call.requestId),
-};
+  stream: (call, clientWantsUsage) => new GeminiAsChatStream(call.requestedModel, createdOf(call), clientWantsUsage, call.requestId, carry),
+});
+const chatToGeminiPlain = chatToGeminiApi(false);
+
+/** The request's tools, read when the request is translated and needed again for its answer. */
+const requestTools = new WeakMap<AdmittedCall, ResponsesTools>();
 
 /**
  * Responses API clients on a model whose provider has no Responses API (flagged `unavailable` by `cli
- * test-responses` or an admin): served through its Chat Completions API, statelessly.
+ * test-responses` or an admin): served through its Chat Completions API, statelessly. With `carry`, the vendor's
+ * reasoning rides in reasoning items (see reasoning-carrier.ts); hosted tools the provider cannot run are left out and
+ * named in `adjusted`.
  */
-const responsesViaChat: WireTranslation = {
+const responsesThroughChat = (carry?: ReasoningVendor): WireTranslation => ({
   upstreamOperation: 'chat',
-  request: (body, call) => responsesToChat(body, call.route.upstreamName),
+  request: (body, call, adjusted) => {
+    const tools = ResponsesTools.of(body);
+    requestTools.set(call, tools);
+    adjusted?.push(...tools.omitted);
+    return responsesToChat(body, call.route.upstreamName, { tools, ...(carry ? { carry } : {}) });
+  },
   response: (chat, call) => ({
-    body: chatToResponse(chat, gatewayResponseId(call.requestId), call.requestedModel, createdOf(call)),
+    body: chatToResponse(chat, gatewayResponseId(call.requestId), call.requestedModel, createdOf(call), requestTools.get(call)),
     usage: normalizeOpenAiUsage(chat.usage),
   }),
-  stream: (call) => new ChatAsResponsesStream(gatewayResponseId(call.requestId), call.requestedModel, createdOf(call)),
-};
+  stream: (call) =>
+    new ChatAsResponsesStream(gatewayResponseId(call.requestId), call.requestedModel, createdOf(call), requestTools.get(call), !!carry),
+});
+const responsesViaChat = responsesThroughChat();
 const CHAT_PROVIDERS: ReadonlySet<ProviderType> = new Set(['openai', 'azure-openai', 'openai-compatible']);
 
 /**
@@ -85,7 +109,7 @@ function throughChat(outer: WireTranslation, inner: WireTranslation): WireTransl
   return {
     upstreamOperation: inner.upstreamOperation,
     ...(inner.streamOperation ? { streamOperation: inner.streamOperation } : {}),
-    request: (body, call) => inner.request(outer.request(body, call), call),
+    request: (body, call, adjusted) => inner.request(outer.request(body, call, adjusted), call, adjusted),
     response: (answer, call) => {
       const middle = inner.response(answer, call);
       return { body: outer.response(middle.body, call).body, usage: middle.usage };
@@ -95,29 +119,16 @@ function throughChat(outer: WireTranslation, inner: WireTranslation): WireTransl
 }
 
 const TRANSLATIONS: Partial<Record<UpstreamOperation, Partial<Record<ProviderType, WireTranslation>>>> = {
-  chat: { anthropic: chatToAnthropic, gemini: chatToGeminiApi },
+  chat: { anthropic: chatToAnthropic, gemini: chatToGeminiPlain },
   messages: {
     openai: messagesToOpenAi,
     'azure-openai': messagesToOpenAi,
     'openai-compatible': messagesToOpenAi,
-    gemini: throughChat(messagesToOpenAi, chatToGeminiApi),
+    gemini: throughChat(messagesToOpenAi, chatToGeminiPlain),
   },
   responses: {
-    gemini: throughChat(responsesViaChat, chatToGeminiApi),
-    anthropic: throughChat(
-      {
-        ...responsesViaChat,
-        request: (body, call) => {
-          // Claude's thinking must be replayed, signed, with every tool-use turn; reasoning items through the chat
-          // wire cannot carry it yet, so thinking is not turned on rather than failing on the second turn.
-          if ((body.reasoning as Json | null | undefined)?.effort) {
-            throw GatewayErrors.unsupported('"reasoning.effort" cannot be translated to Anthropic models on the Responses API yet.');
-          }
-          return responsesViaChat.request(body, call);
-        },
-      },
-      chatToAnthropic,
-    ),
+    gemini: throughChat(responsesThroughChat('gemini'), chatToGeminiApi(true)),
+    anthropic: throughChat(responsesThroughChat('anthropic'), chatToAnthropicApi(true)),
   },
 };
 

@@ -1,0 +1,102 @@
+import { GatewayErrors } from '../errors/gateway-error';
+
+/**
+ * Reasoning state that must survive the Chat Completions wire in the middle of a composed translation (Responses →
+ * chat → Anthropic or Gemini, and back): Claude's signed `thinking` and `redacted_thinking` blocks, which must be
+ * replayed byte-identical with every tool-use turn, and Gemini's `thoughtSignature`s, which Gemini 3 requires on
+ * replayed function calls. The chat wire has no field for them, so the gateway carries them itself:
+ *
+ * - on a chat **message object** (JSON answers, and requests built from Responses input) under a symbol key, which no
+ *   client can send (JSON has no symbols) and which no serialization writes: nothing reaches an OpenAI-wire upstream
+ *   or a chat client, whatever path the object takes;
+ * - in a chat **stream** as a delta field, {@link REASONING_DELTA}, written only by stream translations created to
+ *   carry it (the Responses leg) and read only by the Responses stream translation;
+ * - to the **client** and back as a Responses `reasoning` item whose `encrypted_content` is
+ *   `allot.<vendor>.v1.` + base64url(JSON of the items), the one opaque field clients such as Codex replay verbatim.
+ *   The content is encoded, not encrypted: the signatures make the vendors refuse anything altered.
+ */
+
+type Json = Record<string, unknown>;
+
+export type ReasoningVendor = 'anthropic' | 'gemini';
+
+/** The reasoning of one assistant turn, as a vendor needs it back. */
+export interface CarriedReasoning {
+  vendor: ReasoningVendor;
+  /**
+   * Anthropic: the `thinking` / `redacted_thinking` blocks exactly as received; Gemini: `{ toolCallId,
+   * thoughtSignature }` per signed function call.
+   */
+  items: Json[];
+  /** The readable part (Claude's thinking text, Gemini's thought summaries), one entry per summary part. */
+  summary: string[];
+}
+
+const CARRIED = Symbol('allot.carriedReasoning');
+
+/** The delta field of a chat chunk that carries reasoning through a composed stream: `{ vendor, text?, part?, item? }`. */
+export const REASONING_DELTA = 'allot_reasoning';
+
+/** One reasoning piece on a composed stream: summary text (of summary part `part`), or a whole item to replay. */
+export interface ReasoningDelta {
+  vendor: ReasoningVendor;
+  text?: string;
+  part?: number;
+  item?: Json;
+}
+
+/** Puts reasoning on a chat message object (non-enumerable, symbol-keyed: never serialized, never spread). */
+export function carryReasoning(message: Json, reasoning: CarriedReasoning | undefined): Json {
+  if (reasoning && (reasoning.items.length > 0 || reasoning.summary.length > 0)) {
+    const existing = carriedReasoning(message);
+    const value =
+      existing && existing.vendor === reasoning.vendor
+        ? { vendor: existing.vendor, items: [...existing.items, ...reasoning.items], summary: [...existing.summary, ...reasoning.summary] }
+        : reasoning;
+    Object.defineProperty(message, CARRIED, { value, enumerable: false, configurable: true, writable: true });
+  }
+  return message;
+}
+
+/** The reasoning a chat message object carries, if any. */
+export function carriedReasoning(message: unknown): CarriedReasoning | undefined {
+  if (!message || typeof message !== 'object') return undefined;
+  return (message as { [CARRIED]?: CarriedReasoning })[CARRIED];
+}
+
+const prefix = (vendor: ReasoningVendor) => `allot.${vendor}.v1.`;
+
+/** The `encrypted_content` of a reasoning item carrying these items. */
+export function encodeReasoning(vendor: ReasoningVendor, items: Json[]): string {
+  return prefix(vendor) + Buffer.from(JSON.stringify(items), 'utf8').toString('base64url');
+}
+
+/**
+ * The items a reasoning item's `encrypted_content` carries for this vendor; undefined when it is not the gateway's
+ * encoding for this vendor (another vendor's, OpenAI's own: opaque, not replayable here). A value with the prefix but
+ * not decodable was altered: a 400, rather than a turn the vendor would refuse less clearly.
+ */
+export function decodeReasoning(encrypted: unknown, vendor: ReasoningVendor): Json[] | undefined {
+  if (typeof encrypted !== 'string' || !encrypted.startsWith(prefix(vendor))) return undefined;
+  try {
+    const items = JSON.parse(Buffer.from(encrypted.slice(prefix(vendor).length), 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(items) && items.every((i) => i && typeof i === 'object' && !Array.isArray(i))) return items as Json[];
+  } catch {
+    // SyntaxError from JSON.parse: not the gateway's encoding after all; refused below.
+  }
+  throw GatewayErrors.invalidBody(
+    'The encrypted_content of a reasoning item in "input" was altered: replay it as it was received.',
+    'input',
+  );
+}
+
+const SUMMARY_WANTED = Symbol('allot.reasoningSummaryWanted');
+
+/** Marks a chat request whose client asked for a reasoning summary (Gemini then returns its thought summaries). */
+export function wantReasoningSummary(chatRequest: Json): Json {
+  Object.defineProperty(chatRequest, SUMMARY_WANTED, { value: true, enumerable: false, configurable: true });
+  return chatRequest;
+}
+
+export const reasoningSummaryWanted = (chatRequest: Json): boolean =>
+  (chatRequest as { [SUMMARY_WANTED]?: boolean })[SUMMARY_WANTED] === true;
