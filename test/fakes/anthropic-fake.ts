@@ -7,6 +7,9 @@ import { ScriptedFake } from './scripted-fake';
  * `content_block_stop`, `message_delta`, `message_stop`; each event an `event:` line and a `data:` line), text,
  * tool_use, thinking (with its signature) and redacted_thinking blocks, prompt-caching usage, an `error` event
  * mid-stream, `POST /v1/messages/count_tokens`, Anthropic-shaped error bodies, and per-request fault scripting.
+ * Replayed thinking is checked as the API does: a signature must be one the fake issued for exactly that thinking
+ * text (redacted data one it produced), and with thinking enabled the final assistant turn with tool use must start
+ * with its thinking; anything else is a 400.
  *
  * Token counts are deterministic: the prompt is `ceil(JSON length of system + messages + tools / 4)` (see
  * {@link anthropicPromptTokens}); `input_tokens` is that prompt minus the scripted cache reads and writes, so
@@ -40,6 +43,10 @@ export interface AnthropicScript {
   cacheReadTokens?: number;
   cacheWrite5mTokens?: number;
   cacheWrite1hTokens?: number;
+  /** Report this prompt size (input + cache reads + cache writes) instead of the one computed from the request. */
+  promptTokens?: number;
+  /** Report this output count instead of the one computed from the answer. */
+  outputTokens?: number;
   stopReason?: 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal' | 'model_context_window_exceeded';
   /** The `stop_sequence` reported with stopReason `stop_sequence` (default: the request's first stop sequence). */
   stopSequence?: string;
@@ -78,6 +85,12 @@ export const DEFAULT_ANTHROPIC_TEXT = 'Hello from the fake Anthropic upstream!';
 
 export class AnthropicFake extends ScriptedFake<AnthropicScript> {
   private messageCount = 0;
+  /**
+   * Thinking the fake produced, by signature (the thinking text it signed), and redacted data it produced: replayed
+   * blocks are checked against them as the API checks its signatures.
+   */
+  private readonly signed = new Map<string, string>();
+  private readonly redacted = new Set<string>();
   private requestCount = 0;
 
   protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -106,23 +119,69 @@ export class AnthropicFake extends ScriptedFake<AnthropicScript> {
       res.end(JSON.stringify({ input_tokens: anthropicPromptTokens(body) }));
       return;
     }
-    if (req.method === 'POST' && path.endsWith('/v1/messages')) return this.messages(body, script, res, requestId);
+    if (req.method === 'POST' && path.endsWith('/v1/messages')) {
+      const refusal = this.replayRefusal(body);
+      if (refusal) return void fail(400, refusal);
+      return this.messages(body, script, res, requestId);
+    }
     fail(404, 'Not found');
+  }
+
+  /**
+   * What the API refuses in replayed thinking: a thinking block whose signature the fake did not issue for exactly
+   * that text, redacted data it did not produce, and — with thinking enabled — a final assistant turn with tool use
+   * that does not start with its thinking.
+   */
+  private replayRefusal(body: Record<string, unknown>): string | undefined {
+    const messages = (Array.isArray(body.messages) ? body.messages : []) as { role?: string; content?: unknown }[];
+    for (const [m, message] of messages.entries()) {
+      if (message.role !== 'assistant' || !Array.isArray(message.content)) continue;
+      for (const block of message.content as Record<string, unknown>[]) {
+        if (block.type === 'thinking' && this.signed.get(String(block.signature)) !== block.thinking)
+          return `messages.${m}.content: Invalid \`signature\` in \`thinking\` block`;
+        if (block.type === 'redacted_thinking' && !this.redacted.has(String(block.data)))
+          return `messages.${m}.content: Invalid \`data\` in \`redacted_thinking\` block`;
+      }
+    }
+    const thinking = (body.thinking as { type?: string } | undefined)?.type === 'enabled';
+    const lastAssistant = messages
+      .map((message, m) => ({ message, m }))
+      .filter(({ message }) => message.role === 'assistant')
+      .at(-1);
+    const blocks = (Array.isArray(lastAssistant?.message.content) ? lastAssistant.message.content : []) as { type?: string }[];
+    if (
+      thinking &&
+      blocks.some((b) => b.type === 'tool_use') &&
+      blocks[0]?.type !== 'thinking' &&
+      blocks[0]?.type !== 'redacted_thinking'
+    ) {
+      return (
+        `messages.${lastAssistant!.m}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${String(blocks[0]?.type)}\`. ` +
+        'When `thinking` is enabled, a final `assistant` message must start with a thinking block.'
+      );
+    }
+    return undefined;
   }
 
   private async messages(body: Record<string, unknown>, script: AnthropicScript, res: ServerResponse, requestId: string): Promise<void> {
     const n = String(++this.messageCount).padStart(4, '0');
     const blocks: Block[] = [];
-    if (script.thinking) blocks.push({ type: 'thinking', thinking: script.thinking.text, signature: script.thinking.signature });
-    if (script.redactedThinking !== undefined) blocks.push({ type: 'redacted_thinking', data: script.redactedThinking });
+    if (script.thinking) {
+      blocks.push({ type: 'thinking', thinking: script.thinking.text, signature: script.thinking.signature });
+      this.signed.set(script.thinking.signature, script.thinking.text);
+    }
+    if (script.redactedThinking !== undefined) {
+      blocks.push({ type: 'redacted_thinking', data: script.redactedThinking });
+      this.redacted.add(script.redactedThinking);
+    }
     if (!script.toolUse || script.content !== undefined) blocks.push({ type: 'text', text: script.content ?? DEFAULT_ANTHROPIC_TEXT });
     if (script.toolUse) blocks.push({ type: 'tool_use', id: `toolu_fake_${n}`, name: script.toolUse.name, input: script.toolUse.input });
 
-    const prompt = anthropicPromptTokens(body);
+    const prompt = script.promptTokens ?? anthropicPromptTokens(body);
     const cacheRead = script.cacheReadTokens ?? 0;
     const write5m = script.cacheWrite5mTokens ?? 0;
     const write1h = script.cacheWrite1hTokens ?? 0;
-    const outputTokens = blocks.reduce((sum, b) => sum + Math.ceil(blockText(b).length / 4), 0);
+    const outputTokens = script.outputTokens ?? blocks.reduce((sum, b) => sum + Math.ceil(blockText(b).length / 4), 0);
     const usage = {
       input_tokens: Math.max(0, prompt - cacheRead - write5m - write1h),
       cache_creation_input_tokens: write5m + write1h,

@@ -9,6 +9,9 @@ import { ScriptedFake } from './scripted-fake';
  * thought parts with thought signatures, prompt and response safety blocks, Google-shaped errors
  * (`{"error":{"code","message","status"}}`), and per-request fault scripting.
  *
+ * Replayed function calls of Gemini 3 models (`gemini-3…`) must carry a thought signature the fake issued, or the
+ * documented skip value, as the API validates them; anything else is a 400.
+ *
  * Keys belong in the `x-goog-api-key` header: a request with `?key=` in its URL is refused (400 INVALID_ARGUMENT)
  * before any script is consumed, and counted in {@link GeminiFake.keyInUrl}.
  *
@@ -43,6 +46,10 @@ export interface GeminiScript {
   thoughts?: { summary: string; signature: string };
   cachedTokens?: number;
   thoughtsTokens?: number;
+  /** Report this prompt size instead of the one computed from the request (the same usage across wires). */
+  promptTokens?: number;
+  /** Report this candidates count (thoughts apart) instead of the one computed from the answer. */
+  outputTokens?: number;
   finishReason?: 'STOP' | 'MAX_TOKENS' | 'SAFETY' | 'RECITATION' | 'LANGUAGE' | 'OTHER' | 'BLOCKLIST' | 'PROHIBITED_CONTENT' | 'SPII';
   /** Block the prompt: `promptFeedback.blockReason` and no candidates. */
   blockedPrompt?: 'SAFETY' | 'OTHER' | 'BLOCKLIST' | 'PROHIBITED_CONTENT' | 'IMAGE_SAFETY';
@@ -93,6 +100,8 @@ export class GeminiFake extends ScriptedFake<GeminiScript> {
   /** Requests that carried an API key in the URL (`?key=`); each was refused. */
   keyInUrl = 0;
   private responseCount = 0;
+  /** Thought signatures the fake issued: Gemini 3 models check replayed function calls against them. */
+  private readonly signatures = new Set<string>();
 
   protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { body, malformed } = await this.receive(req, res);
@@ -133,7 +142,29 @@ export class GeminiFake extends ScriptedFake<GeminiScript> {
       const totalTokens = geminiPromptTokens(request);
       return void json(200, { totalTokens, promptTokensDetails: [{ modality: 'TEXT', tokenCount: totalTokens }] });
     }
+    const refusal = this.replayRefusal(body, model);
+    if (refusal) return void json(400, googleError(400, refusal));
     return this.generate(body, model, route[2] === 'streamGenerateContent', url.searchParams.get('alt') === 'sse', script, res);
+  }
+
+  /**
+   * Gemini 3 validates thought signatures on function calling: the first functionCall part of each model turn must
+   * carry a signature the fake issued, or the documented `skip_thought_signature_validator`.
+   */
+  private replayRefusal(body: Record<string, unknown>, model: string): string | undefined {
+    if (!/^gemini-([3-9]|\d{2,})/.test(model)) return undefined;
+    const contents = (Array.isArray(body.contents) ? body.contents : []) as { role?: string; parts?: Record<string, unknown>[] }[];
+    for (const [c, content] of contents.entries()) {
+      if (content.role !== 'model') continue;
+      const first = (content.parts ?? []).findIndex((p) => p.functionCall !== undefined);
+      if (first < 0) continue;
+      const signature = content.parts![first]!.thoughtSignature;
+      if (signature === 'skip_thought_signature_validator' || this.signatures.has(String(signature))) continue;
+      return signature === undefined
+        ? `Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${String((content.parts![first]!.functionCall as { name?: unknown }).name)}\` , position ${c + 1}.`
+        : `Corrupted thought signature in contents[${c}].parts[${first}].`;
+    }
+    return undefined;
   }
 
   private async generate(
@@ -147,13 +178,15 @@ export class GeminiFake extends ScriptedFake<GeminiScript> {
     const responseId = `fakeResp${String(++this.responseCount).padStart(4, '0')}`;
     const generationConfig = (body.generationConfig as { thinkingConfig?: { includeThoughts?: boolean } } | undefined) ?? {};
     const includeThoughts = generationConfig.thinkingConfig?.includeThoughts === true;
-    const prompt = geminiPromptTokens(body);
+    const prompt = script.promptTokens ?? geminiPromptTokens(body);
     const cached = Math.min(script.cachedTokens ?? 0, prompt);
     const thoughtsTokens = script.thoughtsTokens ?? (script.thoughts ? Math.ceil(script.thoughts.summary.length / 4) : 0);
     const text = script.content ?? (script.functionCall || script.safetyStop || script.blockedPrompt ? undefined : DEFAULT_GEMINI_TEXT);
     const call = script.functionCall;
     const signature = script.thoughts?.signature;
-    const candidatesTokens = Math.ceil((text ?? '').length / 4) + (call ? Math.ceil(JSON.stringify(call).length / 4) : 0);
+    if (signature) this.signatures.add(signature);
+    const candidatesTokens =
+      script.outputTokens ?? Math.ceil((text ?? '').length / 4) + (call ? Math.ceil(JSON.stringify(call).length / 4) : 0);
     const finishReason = script.safetyStop ? 'SAFETY' : (script.finishReason ?? 'STOP');
 
     const usage = (candidates: number, withThoughts = true) => ({

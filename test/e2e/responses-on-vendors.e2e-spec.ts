@@ -1,0 +1,326 @@
+import type OpenAI from 'openai';
+import type { ResponseCreateParamsStreaming, ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import { AnthropicFake } from '../fakes/anthropic-fake';
+import { GeminiFake } from '../fakes/gemini-fake';
+import { PROVIDER_KEYS } from '../support/canary-secrets';
+import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+
+const CLAUDE = 'anthropic/claude-sonnet-4-5';
+const GEMINI = 'gemini/gemini-3-pro-preview';
+
+/** Codex’s tools (codex-client.md §3.4): a shell function, a freeform apply_patch, a namespace, tool search, web search. */
+const EXEC = {
+  type: 'function' as const,
+  name: 'exec_command',
+  description: 'Runs a command.',
+  parameters: { type: 'object', properties: { cmd: { type: 'string' } }, required: ['cmd'], additionalProperties: false },
+  strict: false,
+};
+const APPLY_PATCH = {
+  type: 'custom' as const,
+  name: 'apply_patch',
+  format: { type: 'grammar' as const, syntax: 'lark' as const, definition: 'start: begin_patch hunk+ end_patch' },
+};
+const CODEX_TOOLS = [
+  EXEC,
+  APPLY_PATCH,
+  {
+    type: 'namespace',
+    name: 'multi_agent_v1',
+    description: 'Sub-agents.',
+    tools: [{ type: 'function', name: 'spawn_agent', parameters: { type: 'object', properties: { task: { type: 'string' } } } }],
+  },
+  { type: 'tool_search', execution: 'client', parameters: { type: 'object', properties: { query: { type: 'string' } } } },
+  { type: 'web_search', external_web_access: false },
+];
+const PATCH = '*** Begin Patch\n*** Add File: hello.txt\n+hello\n*** End Patch\n';
+
+/** Codex on Claude and Gemini models: the Responses API through the chat translation, driven by the official openai SDK. */
+describe('the Responses API on Claude and Gemini models, as Codex uses it (official openai SDK)', () => {
+  let anthropic: AnthropicFake;
+  let gemini: GeminiFake;
+  let h: GatewayHarness;
+  let client: OpenAI;
+  let key: string;
+
+  beforeAll(async () => {
+    anthropic = await new AnthropicFake().start();
+    gemini = await new GeminiFake().start();
+    h = await startGatewayHarness(
+      () => `
+version: 1
+providers:
+  - name: anthropic
+    type: anthropic
+    baseUrl: ${anthropic.url}
+    credentials: [{ label: a, apiKey: { env: ANTHROPIC_KEY } }]
+  - name: gemini
+    type: gemini
+    baseUrl: ${gemini.url}
+    credentials: [{ label: main, apiKey: { env: GEMINI_KEY } }]
+models:
+  - slug: ${CLAUDE}
+    prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "3", cachedInputPer1M: "0.30", cacheWritePer1M: "3.75", outputPer1M: "15" }]
+  - slug: ${GEMINI}
+    prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "2", cachedInputPer1M: "0.2", outputPer1M: "12" }]
+members: [{ identifier: dev }]
+allocations: [{ member: dev, model: ${CLAUDE} }, { member: dev, model: ${GEMINI} }]
+keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}] }]
+`,
+      { ALLOT_UPSTREAM_IDLE_TIMEOUT_MS: '1500' },
+      { ANTHROPIC_KEY: PROVIDER_KEYS.anthropicMain, GEMINI_KEY: PROVIDER_KEYS.geminiMain },
+    );
+    key = h.keys['dev/codex']!;
+    client = h.client(key);
+  });
+  afterEach(() => {
+    anthropic.clearScripts();
+    gemini.clearScripts();
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await anthropic?.stop();
+    await gemini?.stop();
+  });
+
+  /** Streams a Responses call; returns the events, their types, the completed response, its text and the request id. */
+  async function stream(body: Omit<ResponseCreateParamsStreaming, 'stream'>) {
+    const events: ResponseStreamEvent[] = [];
+    const { data, response } = await client.responses.create({ ...body, stream: true }).withResponse();
+    for await (const event of data) events.push(event);
+    const completed = events.find((e) => e.type === 'response.completed');
+    if (completed?.type !== 'response.completed') throw new Error(`no response.completed in ${events.map((e) => e.type).join(', ')}`);
+    const final = completed.response;
+    const text = final.output
+      .flatMap((i) => (i.type === 'message' ? i.content : []))
+      .map((c) => (c.type === 'output_text' ? c.text : ''))
+      .join('');
+    return { events, types: events.map((e) => e.type), final, text, requestId: response.headers.get('x-request-id') };
+  }
+
+  const history: ResponseInputItem[] = [
+    { type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'You are a coding agent.' }] },
+    { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'create hello.txt' }] },
+  ];
+
+  describe('a Claude model', () => {
+    const thinking = {
+      text: 'I will create the file with a shell command – “hello”.',
+      signature: 'EqQBCkgIARABGAIiQL+/0==' + 's'.repeat(400),
+    };
+
+    it('should stream the signed thinking as a reasoning item first, and replay it byte-identical on the function-call turn', async () => {
+      anthropic.script({
+        thinking,
+        redactedThinking: 'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlx',
+        toolUse: { name: 'exec_command', input: { cmd: 'echo hello > hello.txt' } },
+      });
+      const common = {
+        model: CLAUDE,
+        tools: [EXEC],
+        store: false,
+        include: ['reasoning.encrypted_content' as const],
+        reasoning: { effort: 'high' as const, summary: 'auto' as const },
+      };
+      const turn1 = await stream({ ...common, input: history });
+      expect(anthropic.received.at(-1)!.body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 16384 }, stream: true });
+
+      // As OpenAI streams it: the reasoning item (with its summary) is added and done before the call item.
+      const added = turn1.events.filter((e) => e.type === 'response.output_item.added').map((e) => e.item.type);
+      expect(added).toEqual(['reasoning', 'function_call']);
+      expect(turn1.types.indexOf('response.reasoning_summary_text.delta')).toBeLessThan(
+        turn1.types.indexOf('response.function_call_arguments.delta'),
+      );
+      const summary = turn1.events
+        .filter(
+          (e): e is Extract<ResponseStreamEvent, { type: 'response.reasoning_summary_text.delta' }> =>
+            e.type === 'response.reasoning_summary_text.delta',
+        )
+        .map((e) => e.delta)
+        .join('');
+      expect(summary).toBe(thinking.text);
+      const [reasoning, call] = turn1.final.output;
+      expect(reasoning).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: thinking.text }] });
+      expect((reasoning as { encrypted_content: string }).encrypted_content).toMatch(/^allot\.anthropic\.v1\./);
+      expect(call).toMatchObject({ type: 'function_call', name: 'exec_command', arguments: '{"cmd":"echo hello > hello.txt"}' });
+
+      // Usage: the client and the ledger agree; Claude’s output tokens include the thinking (no separate count).
+      const record = await h.ledger(turn1.requestId);
+      expect(Number(record.output_tokens)).toBe(turn1.final.usage!.output_tokens);
+      expect(Number(record.input_tokens)).toBe(turn1.final.usage!.input_tokens);
+      expect(turn1.final.usage!.output_tokens).toBeGreaterThanOrEqual(Math.ceil(thinking.text.length / 4));
+      expect(Number(record.reasoning_tokens)).toBe(turn1.final.usage!.output_tokens_details.reasoning_tokens);
+
+      // Turn 2, as Codex sends it: the whole history, the output items verbatim, the tool’s output.
+      anthropic.script({ content: 'done' });
+      const callId = (call as { call_id: string }).call_id;
+      const replayed = JSON.parse(JSON.stringify(turn1.final.output)) as ResponseInputItem[];
+      const turn2 = await stream({
+        ...common,
+        input: [...history, ...replayed, { type: 'function_call_output', call_id: callId, output: 'ok' }],
+      });
+      expect(turn2.text).toBe('done');
+      const sent = anthropic.received.at(-1)!;
+      // The fake checks the signatures it issued (it would answer 400 otherwise); and they arrived byte for byte.
+      expect((sent.body.messages as { role: string; content: unknown[] }[])[1]).toEqual({
+        role: 'assistant',
+        content: [
+          { type: 'thinking', thinking: thinking.text, signature: thinking.signature },
+          { type: 'redacted_thinking', data: 'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlx' },
+          { type: 'tool_use', id: callId, name: 'exec_command', input: { cmd: 'echo hello > hello.txt' } },
+        ],
+      });
+      expect(sent.raw).toContain(JSON.stringify({ type: 'thinking', thinking: thinking.text, signature: thinking.signature }));
+
+      // Without the reasoning item, Claude refuses the turn (as the API does): the gateway must not lose it.
+      const lost = await client.responses
+        .create({
+          ...common,
+          input: [...history, call as ResponseInputItem, { type: 'function_call_output', call_id: callId, output: 'ok' }],
+        })
+        .catch((e: unknown) => e);
+      expect(lost).toMatchObject({ status: 400 });
+      expect((lost as Error).message).toContain('must start with a thinking block');
+    });
+
+    it('should run a custom (apply_patch) tool round trip: custom_tool_call with its input, and its output back as a tool result', async () => {
+      anthropic.script({ toolUse: { name: 'apply_patch', input: { input: PATCH } } }, { content: 'patched' });
+      const turn1 = await stream({ model: CLAUDE, input: history, tools: [EXEC, APPLY_PATCH], store: false });
+      expect(anthropic.received.at(-1)!.body.tools).toEqual([
+        expect.objectContaining({ name: 'exec_command' }),
+        expect.objectContaining({
+          name: 'apply_patch',
+          description: expect.stringContaining('start: begin_patch hunk+ end_patch') as string,
+          input_schema: expect.objectContaining({ required: ['input'] }) as object,
+        }),
+      ]);
+      expect(turn1.types).toEqual(
+        expect.arrayContaining(['response.custom_tool_call_input.delta', 'response.custom_tool_call_input.done']),
+      );
+      const call = turn1.final.output[0]!;
+      expect(call).toMatchObject({ type: 'custom_tool_call', name: 'apply_patch', input: PATCH });
+      const callId = (call as { call_id: string }).call_id;
+
+      const turn2 = await client.responses.create({
+        model: CLAUDE,
+        store: false,
+        tools: [EXEC, APPLY_PATCH],
+        input: [
+          ...history,
+          call as ResponseInputItem,
+          { type: 'custom_tool_call_output', call_id: callId, output: 'Success. Updated the following files:\nA hello.txt\n' },
+        ],
+      });
+      expect(turn2.output_text).toBe('patched');
+      expect((anthropic.received.at(-1)!.body.messages as unknown[]).slice(1)).toEqual([
+        { role: 'assistant', content: [{ type: 'tool_use', id: callId, name: 'apply_patch', input: { input: PATCH } }] },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: callId, content: 'Success. Updated the following files:\nA hello.txt\n' }],
+        },
+      ]);
+    });
+  });
+
+  describe('a Gemini 3 model', () => {
+    const thoughts = { summary: 'Planning: a shell command will do.', signature: 'CiQBcsjafE0p/+Zb7Jt4dVw==' };
+
+    it('should stream thought summaries as a reasoning item first, and replay the real thought signature on the function-call turn', async () => {
+      gemini.script({ thoughts, thoughtsTokens: 21, functionCall: { name: 'exec_command', args: { cmd: 'echo hello > hello.txt' } } });
+      const common = { model: GEMINI, tools: [EXEC], store: false, reasoning: { effort: 'low' as const, summary: 'auto' as const } };
+      const turn1 = await stream({ ...common, input: history });
+      expect(gemini.received.at(-1)!.body.generationConfig).toMatchObject({
+        thinkingConfig: { thinkingBudget: 1024, includeThoughts: true },
+      });
+      const added = turn1.events.filter((e) => e.type === 'response.output_item.added').map((e) => e.item.type);
+      expect(added).toEqual(['reasoning', 'function_call']);
+      const [reasoning, call] = turn1.final.output;
+      expect(reasoning).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: thoughts.summary }] });
+      expect((reasoning as { encrypted_content: string }).encrypted_content).toMatch(/^allot\.gemini\.v1\./);
+      expect(call).toMatchObject({ type: 'function_call', name: 'exec_command' });
+
+      // Reasoning tokens: Gemini’s thoughts, in the client’s usage and in the ledger alike.
+      expect(turn1.final.usage!.output_tokens_details.reasoning_tokens).toBe(21);
+      const record = await h.ledger(turn1.requestId);
+      expect(Number(record.reasoning_tokens)).toBe(21);
+      expect(Number(record.output_tokens)).toBe(turn1.final.usage!.output_tokens);
+
+      gemini.script({ content: 'done' });
+      const callId = (call as { call_id: string }).call_id;
+      const output = { type: 'function_call_output' as const, call_id: callId, output: 'ok' };
+      const replayed = JSON.parse(JSON.stringify(turn1.final.output)) as ResponseInputItem[];
+      const turn2 = await stream({ ...common, input: [...history, ...replayed, output] });
+      expect(turn2.text).toBe('done');
+      // The fake validates Gemini 3 signatures (400 otherwise); the one it issued came back on the call.
+      const model = (gemini.received.at(-1)!.body.contents as { role: string; parts: Record<string, unknown>[] }[])[1]!;
+      expect(model).toEqual({
+        role: 'model',
+        parts: [{ functionCall: { name: 'exec_command', args: { cmd: 'echo hello > hello.txt' } }, thoughtSignature: thoughts.signature }],
+      });
+
+      // Without the reasoning item, the documented skip value stands in for the signature.
+      await client.responses.create({ ...common, input: [...history, call as ResponseInputItem, output] });
+      const skipped = (gemini.received.at(-1)!.body.contents as { parts: Record<string, unknown>[] }[])[1]!.parts[0]!;
+      expect(skipped.thoughtSignature).toBe('skip_thought_signature_validator');
+    });
+
+    it('should run a custom (apply_patch) tool round trip', async () => {
+      gemini.script({ functionCall: { name: 'apply_patch', args: { input: PATCH } } }, { content: 'patched' });
+      const turn1 = await client.responses.create({ model: GEMINI, input: history, tools: [APPLY_PATCH], store: false });
+      const call = turn1.output[0]!;
+      expect(call).toMatchObject({ type: 'custom_tool_call', name: 'apply_patch', input: PATCH });
+      const callId = (call as { call_id: string }).call_id;
+      const turn2 = await client.responses.create({
+        model: GEMINI,
+        tools: [APPLY_PATCH],
+        store: false,
+        input: [...history, call as ResponseInputItem, { type: 'custom_tool_call_output', call_id: callId, output: 'Success.' }],
+      });
+      expect(turn2.output_text).toBe('patched');
+      expect((gemini.received.at(-1)!.body.contents as unknown[]).slice(1)).toEqual([
+        {
+          role: 'model',
+          parts: [{ functionCall: { name: 'apply_patch', args: { input: PATCH } }, thoughtSignature: 'skip_thought_signature_validator' }],
+        },
+        { role: 'user', parts: [{ functionResponse: { name: 'apply_patch', response: { content: 'Success.' } } }] },
+      ]);
+    });
+  });
+
+  it.each([
+    ['Claude', CLAUDE],
+    ['Gemini', GEMINI],
+  ])(
+    'should accept Codex’s own request on %s: namespace, tool search, custom and web search tools, web search left out and said so',
+    async (_name, model) => {
+      const res = await fetch(`${h.server.url}/v1/responses`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({
+          model,
+          stream: true,
+          input: history,
+          tools: CODEX_TOOLS,
+          tool_choice: 'auto',
+          parallel_tool_calls: true,
+          reasoning: { summary: 'auto' },
+          store: false,
+          include: ['reasoning.encrypted_content'],
+          prompt_cache_key: '01a22a3b-2f0b-7463-86ff-ebec3dc989d2',
+          client_metadata: { session_id: '01a22a3b-2f0b-7463-86ff-ebec3dc989d2' },
+        }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-allot-adjusted-params')).toBe('tools.web_search');
+      const text = await res.text();
+      expect(text).toContain('"type":"response.completed"');
+      const names =
+        model === CLAUDE
+          ? (anthropic.received.at(-1)!.body.tools as { name: string }[]).map((t) => t.name)
+          : ((gemini.received.at(-1)!.body.tools as { functionDeclarations: { name: string }[] }[])[0]!.functionDeclarations ?? []).map(
+              (t) => t.name,
+            );
+      expect(names).toEqual(['exec_command', 'apply_patch', 'multi_agent_v1__spawn_agent', 'tool_search']);
+    },
+  );
+});
