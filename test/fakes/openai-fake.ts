@@ -93,10 +93,10 @@ export class OpenAiFake extends ScriptedFake<FakeScript> {
 
   private async chat(body: Record<string, unknown>, script: FakeScript, res: ServerResponse): Promise<void> {
     const messages = (body.messages as { content?: unknown }[] | undefined) ?? [];
-    const promptTokens = 8 + messages.reduce((n, m) => n + Math.ceil(JSON.stringify(m.content ?? '').length / 4), 0);
+    const promptTokens = script.promptTokens ?? 8 + messages.reduce((n, m) => n + Math.ceil(JSON.stringify(m.content ?? '').length / 4), 0);
     const content = script.content ?? 'Hello from the fake upstream!';
     const pieces = script.toolCall ? chunk(script.toolCall.arguments, 4) : chunk(content, 5);
-    const completionTokens = pieces.length + (script.reasoningTokens ?? 0);
+    const completionTokens = script.outputTokens ?? pieces.length + (script.reasoningTokens ?? 0);
     const usage = {
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,

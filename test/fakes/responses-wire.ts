@@ -15,6 +15,10 @@ export interface ResponsesScript {
   reasoning?: { summary: string; encryptedContent: string };
   cachedTokens?: number;
   reasoningTokens?: number;
+  /** Report this prompt size instead of the one computed from the request (the same usage across wires). */
+  promptTokens?: number;
+  /** Report this output count (reasoning included) instead of the one computed from the answer. */
+  outputTokens?: number;
   /** End the stream (or the JSON answer) as failed with this error, after the items. */
   failWith?: { code: string; message: string };
   /** Delay between stream events. */
@@ -71,9 +75,10 @@ export async function answerResponses(
       content: [{ type: 'output_text', text, annotations: [], logprobs: [] }],
     });
   }
-  const inputTokens = responsesTokens(body);
+  const inputTokens = script.promptTokens ?? responsesTokens(body);
   const reasoningTokens = script.reasoningTokens ?? (script.reasoning ? 12 : 0);
-  const outputTokens = reasoningTokens + Math.ceil(JSON.stringify(items.filter((i) => i.type !== 'reasoning')).length / 8);
+  const outputTokens =
+    script.outputTokens ?? reasoningTokens + Math.ceil(JSON.stringify(items.filter((i) => i.type !== 'reasoning')).length / 8);
   const usage = {
     input_tokens: inputTokens,
     input_tokens_details: { cached_tokens: Math.min(script.cachedTokens ?? 0, inputTokens) },

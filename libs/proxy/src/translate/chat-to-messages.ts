@@ -1,4 +1,5 @@
 import { GatewayErrors } from '../errors/gateway-error';
+import { chatFileToAnthropic } from './documents';
 import { carriedReasoning } from './reasoning-carrier';
 
 /**
@@ -128,6 +129,7 @@ function userBlocks(content: unknown): AnthropicBlock[] {
   return (content as Json[]).map((part) => {
     if (part.type === 'text') return { type: 'text', text: String(part.text ?? '') };
     if (part.type === 'image_url') return imageBlock(part.image_url);
+    if (part.type === 'file') return chatFileToAnthropic(part.file as Json | undefined, untranslatable);
     throw untranslatable(`a "${String(part.type)}" content part`);
   });
 }

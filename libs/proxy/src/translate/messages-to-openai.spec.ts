@@ -92,7 +92,28 @@ describe('messagesToOpenAiChat', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['top_k', { top_k: 5 }, '"top_k"'],
     ['a server tool', { tools: [{ type: 'bash_20250124', name: 'bash' }] }, '"bash_20250124" tool'],
-    ['a document block', { messages: [{ role: 'user', content: [{ type: 'document', source: {} }] }] }, '"document" content block'],
+    [
+      'a document by URL',
+      { messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'url', url: 'https://example.com/a.pdf' } }] }] },
+      '"document" block with a URL source',
+    ],
+    [
+      'a document from the Files API',
+      { messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'file', file_id: 'file_1' } }] }] },
+      '"document" block with a Files API source',
+    ],
+    [
+      'a document with citations',
+      {
+        messages: [
+          {
+            role: 'user',
+            content: [{ type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'x' }, citations: { enabled: true } }],
+          },
+        ],
+      },
+      '"document" block with citations',
+    ],
     ['unknown fields', { container: 'c1' }, '"container"'],
   ])('refuses %s with a 400 naming it', (_name, body, named) => {
     let caught: unknown;

@@ -1,5 +1,6 @@
 import type { ProviderType } from '@allot/contracts';
 import { GatewayErrors } from '../errors/gateway-error';
+import { anthropicDocumentToChat } from './documents';
 
 /**
  * Anthropic Messages request → Chat Completions request, as a pure function (so Claude Code and the Anthropic SDKs
@@ -26,6 +27,8 @@ const HANDLED = new Set([
   'tool_choice',
   'metadata',
   'thinking',
+  'output_config',
+  'output_format',
 ]);
 
 /** Extended-thinking budget → reasoning effort. */
@@ -73,9 +76,25 @@ export function messagesToOpenAiChat(body: Json, upstreamModel: string, provider
     else throw untranslatable('this "tool_choice"');
     if (choice.disable_parallel_tool_use === true) out.parallel_tool_calls = false;
   }
+  const format = outputFormat(body);
+  if (format) out.response_format = format;
   const thinking = body.thinking as Json | undefined;
   if (thinking?.type === 'enabled' && typeof thinking.budget_tokens === 'number') out.reasoning_effort = effortFor(thinking.budget_tokens);
   return out;
+}
+
+/**
+ * Anthropic's structured outputs (`output_config.format`, or the beta's `output_format`) → `response_format`: a JSON
+ * schema, strict, since Anthropic constrains the answer to it. OpenAI's strict mode wants every property required and
+ * `additionalProperties: false`; a schema without them gets the provider's own 400.
+ */
+function outputFormat(body: Json): Json | undefined {
+  const config = (body.output_config ?? undefined) as Json | undefined;
+  for (const key of Object.keys(config ?? {})) if (key !== 'format') throw untranslatable(`"output_config.${key}"`);
+  const format = (config?.format ?? body.output_format ?? undefined) as Json | undefined;
+  if (!format) return undefined;
+  if (format.type !== 'json_schema') throw untranslatable(`an output format of type "${String(format.type)}"`);
+  return { type: 'json_schema', json_schema: { name: 'response', schema: format.schema ?? { type: 'object' }, strict: true } };
 }
 
 function systemText(system: unknown): string {
@@ -99,6 +118,7 @@ function userMessages(blocks: Json[]): Json[] {
       out.push({ role: 'tool', tool_call_id: String(block.tool_use_id ?? ''), content: block.is_error === true ? `Error: ${text}` : text });
     } else if (block.type === 'text') parts.push({ type: 'text', text: String(block.text ?? '') });
     else if (block.type === 'image') parts.push({ type: 'image_url', image_url: { url: imageUrl(block.source as Json | undefined) } });
+    else if (block.type === 'document') parts.push(...anthropicDocumentToChat(block, untranslatable));
     else throw untranslatable(`a "${String(block.type)}" content block`);
   }
   if (parts.length > 0)

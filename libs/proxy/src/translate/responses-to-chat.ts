@@ -1,4 +1,5 @@
 import { GatewayErrors } from '../errors/gateway-error';
+import { responsesFileToChat } from './documents';
 import { carryReasoning, decodeReasoning, wantReasoningSummary, type CarriedReasoning, type ReasoningVendor } from './reasoning-carrier';
 
 /**
@@ -241,9 +242,10 @@ function message(item: Json): Json {
   const parts = ((item.content as Json[] | undefined) ?? []).map((part) => {
     if (part.type === 'input_text' || part.type === 'output_text') return { type: 'text', text: String(part.text ?? '') };
     if (part.type === 'input_image' && typeof part.image_url === 'string') return { type: 'image_url', image_url: { url: part.image_url } };
+    if (part.type === 'input_file') return responsesFileToChat(part);
     throw untranslatable(`a "${String(part.type)}" content part`);
   });
-  // Assistant and system turns take plain text; user turns keep parts (images).
+  // Assistant and system turns take plain text; user turns keep parts (images, files).
   if (role !== 'user' || parts.every((p) => p.type === 'text')) return { role, content: parts.map((p) => p.text).join('') };
   return { role, content: parts };
 }
