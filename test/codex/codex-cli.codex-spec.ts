@@ -4,7 +4,10 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LedgerWriter } from '@allot/billing';
+import { AnthropicFake } from '../fakes/anthropic-fake';
+import { GeminiFake } from '../fakes/gemini-fake';
 import type { OpenAiFake } from '../fakes/openai-fake';
+import { PROVIDER_KEYS } from '../support/canary-secrets';
 import { FAKE_PROVIDER_KEY, startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
 import { testOutputFile } from '../support/test-output';
 import { cli, testEnv } from '../support/test-runtime';
@@ -21,22 +24,40 @@ const CODEX =
   join(process.env.ALLOT_CODEX_DIR ?? join(__dirname, '../../node_modules/.cache/allot-codex-0.171.0'), 'node_modules/.bin/codex');
 const CODEX_TIMEOUT_MS = 60_000;
 
-const org = (fakeUrl: string) => `
+const CLAUDE = 'anthropic/claude-sonnet-4-5';
+const GEMINI = 'gemini/gemini-3-pro-preview';
+const org = (anthropicUrl: string, geminiUrl: string) => (fakeUrl: string) => `
 version: 1
 providers:
   - name: openai
     type: openai
     baseUrl: ${fakeUrl}/v1
     credentials: [{ label: main, apiKey: { env: FAKE_OPENAI_KEY } }]
+  - name: anthropic
+    type: anthropic
+    baseUrl: ${anthropicUrl}
+    credentials: [{ label: main, apiKey: { env: ANTHROPIC_KEY } }]
+  - name: gemini
+    type: gemini
+    baseUrl: ${geminiUrl}
+    credentials: [{ label: main, apiKey: { env: GEMINI_KEY } }]
 models:
   - slug: openai/gpt-5.4
     prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "1.25", cachedInputPer1M: "0.125", outputPer1M: "10" }]
+  - slug: ${CLAUDE}
+    prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "3", cachedInputPer1M: "0.30", cacheWritePer1M: "3.75", outputPer1M: "15" }]
+  - slug: ${GEMINI}
+    prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "2", cachedInputPer1M: "0.2", outputPer1M: "12" }]
 members:
   - identifier: dev
 allocations:
   - { member: dev, model: openai/gpt-5.4 }
+  - { member: dev, model: ${CLAUDE} }
+  - { member: dev, model: ${GEMINI} }
 keys:
   - { member: dev, name: codex, allocations: [openai/gpt-5.4] }
+  - { member: dev, name: claude, allocations: [${CLAUDE}] }
+  - { member: dev, name: gemini, allocations: [${GEMINI}] }
 `;
 
 // What a reasoning model sends (base64-ish opaque bytes, like api.openai.com's): Codex must send it back verbatim.
@@ -96,9 +117,20 @@ interface CodexRun {
 }
 
 /** `codex exec` as a member runs it: non-interactive, stdin from /dev/null, its own process group (killed on timeout). */
-function runCodex(env: Record<string, string>, workdir: string, prompt: string): Promise<CodexRun> {
+function runCodex(env: Record<string, string>, workdir: string, prompt: string, options: string[] = []): Promise<CodexRun> {
   const started = Date.now();
-  const args = ['exec', '--strict-config', '--skip-git-repo-check', '-C', workdir, '--sandbox', 'workspace-write', '--json', prompt];
+  const args = [
+    'exec',
+    '--strict-config',
+    '--skip-git-repo-check',
+    '-C',
+    workdir,
+    '--sandbox',
+    'workspace-write',
+    '--json',
+    ...options,
+    prompt,
+  ];
   const child = spawn(CODEX, args, { cwd: workdir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const file = testOutputFile('codex');
   file.append(`$ codex ${args.join(' ')}\n`);
@@ -143,6 +175,11 @@ describe('the real Codex CLI through the gateway', () => {
   let answers: Answer[];
   let temp: string;
   let codexEnv: Record<string, string>;
+  let anthropic: AnthropicFake;
+  /** The same member's Codex set up for a Claude model, with its own home. */
+  let claudeEnv: Record<string, string>;
+  let gemini: GeminiFake;
+  let geminiEnv: Record<string, string>;
 
   /** Ids of the ledger records written so far. */
   async function ledgerIds(): Promise<Set<string>> {
@@ -165,7 +202,16 @@ describe('the real Codex CLI through the gateway', () => {
 
   beforeAll(async () => {
     expect(existsSync(CODEX)).toBe(true);
-    h = await startGatewayHarness(org);
+    anthropic = await new AnthropicFake().start();
+    gemini = await new GeminiFake().start();
+    h = await startGatewayHarness(
+      org(anthropic.url, gemini.url),
+      {},
+      {
+        ANTHROPIC_KEY: PROVIDER_KEYS.anthropicMain,
+        GEMINI_KEY: PROVIDER_KEYS.geminiMain,
+      },
+    );
     key = h.keys['dev/codex']!;
     answers = tapAnswers(h.fake);
     temp = mkdtempSync(join(tmpdir(), 'allot-codex-'));
@@ -181,11 +227,10 @@ describe('the real Codex CLI through the gateway', () => {
     expect(printed.stdout).not.toContain(key);
     // …plus what keeps Codex off the internet here (there is none): without `features.plugins = false` it runs
     // `git ls-remote https://github.com/openai/plugins.git` and looks up api.github.com and chatgpt.com at startup.
-    writeFileSync(
-      join(codexHome, 'config.toml'),
+    const offline = (config: string) =>
       [
         'check_for_update_on_startup = false',
-        printed.stdout,
+        config,
         '',
         '# Test machine without internet access:',
         '[features]',
@@ -195,8 +240,8 @@ describe('the real Codex CLI through the gateway', () => {
         '[feedback]',
         'enabled = false',
         '',
-      ].join('\n'),
-    );
+      ].join('\n');
+    writeFileSync(join(codexHome, 'config.toml'), offline(printed.stdout));
     // Nothing else from this process's environment: no OPENAI_API_KEY, no real ~/.codex. Codex's temp files (bwrap
     // mount targets) go to a TMPDIR removed afterwards; it still makes an empty /tmp/codex-daemon-<uid> whatever TMPDIR says.
     // A CODEX_HOME outside TMPDIR also spares the "Refusing to create helper binaries under temporary dir" warning.
@@ -208,10 +253,44 @@ describe('the real Codex CLI through the gateway', () => {
       ALLOT_API_KEY: key,
       NO_COLOR: '1',
     };
+
+    const claudeHome = join(temp, 'codex-home-claude');
+    mkdirSync(claudeHome);
+    const claudeConfig = await cli(
+      testEnv(h.db, { ALLOT_PUBLIC_URL: h.server.url }),
+      'codex-config',
+      '--member',
+      'dev',
+      '--key-name',
+      'claude',
+      '--model',
+      CLAUDE,
+    );
+    expect(claudeConfig.code).toBe(0);
+    expect(claudeConfig.stdout).toContain(`model = "${CLAUDE}"`);
+    writeFileSync(join(claudeHome, 'config.toml'), offline(claudeConfig.stdout));
+    claudeEnv = { ...codexEnv, CODEX_HOME: claudeHome, ALLOT_API_KEY: h.keys['dev/claude']! };
+    const geminiHome = join(temp, 'codex-home-gemini');
+    mkdirSync(geminiHome);
+    const geminiConfig = await cli(
+      testEnv(h.db, { ALLOT_PUBLIC_URL: h.server.url }),
+      'codex-config',
+      '--member',
+      'dev',
+      '--key-name',
+      'gemini',
+      '--model',
+      GEMINI,
+    );
+    expect(geminiConfig.stdout).toContain(`model = "${GEMINI}"`);
+    writeFileSync(join(geminiHome, 'config.toml'), offline(geminiConfig.stdout));
+    geminiEnv = { ...codexEnv, CODEX_HOME: geminiHome, ALLOT_API_KEY: h.keys['dev/gemini']! };
   });
   afterEach(() => h?.fake.clearScripts());
   afterAll(async () => {
     await h?.stop();
+    await anthropic?.stop();
+    await gemini?.stop();
     if (temp) rmSync(temp, { recursive: true, force: true });
   });
 
@@ -348,5 +427,53 @@ describe('the real Codex CLI through the gateway', () => {
     ]);
     expect(Number(records[0]!.cost_micros)).toBe(0);
     expect(Number(records[0]!.output_tokens)).toBe(0);
+  }, 120_000);
+  it('should run the same tool turn on a Claude model: signed thinking carried in the reasoning item, the command run', async () => {
+    const workdir = mkdtempSync(join(temp, 'work-'));
+    const before = anthropic.received.length;
+    const thinking = {
+      text: 'I will create hello.txt with a shell command.',
+      signature: 'EqQBCkgIARABGAIiQL+/0==' + 'c2lnbmF0dXJl'.repeat(40),
+    };
+    anthropic.script({ thinking, toolUse: { name: 'exec_command', input: { cmd: 'echo hello > hello.txt' } } }, { content: 'done' });
+
+    const run = await runCodex(claudeEnv, workdir, 'create hello.txt containing hello', ['-c', 'model_reasoning_effort=high']);
+
+    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
+    expect(readFileSync(join(workdir, 'hello.txt'), 'utf8')).toBe('hello\n');
+    const completed = run.events.filter((e) => e.type === 'item.completed').map((e) => e.item as Record<string, unknown>);
+    expect(completed).toContainEqual(expect.objectContaining({ type: 'agent_message', text: 'done' }));
+
+    // Two Messages calls: thinking on (Codex's effort), Codex's tools translated (namespace flattened, web search left out).
+    const sent = anthropic.received.slice(before);
+    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/messages', 'POST /v1/messages']);
+    const [first, second] = sent as [(typeof sent)[0], (typeof sent)[0]];
+    expect(first.body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 16384 }, stream: true });
+    const names = (first.body.tools as { name: string }[]).map((t) => t.name);
+    expect(names).toContain('exec_command');
+    expect(names.some((n) => n.startsWith('multi_agent_v1__'))).toBe(true);
+    expect(names).not.toContain('web_search');
+    // Codex replayed the reasoning item; the fake checked the signature (it answers 400 otherwise), byte for byte.
+    const assistant = (second.body.messages as { role: string; content: Record<string, unknown>[] }[]).find((m) => m.role === 'assistant')!;
+    expect(assistant.content[0]).toEqual({ type: 'thinking', thinking: thinking.text, signature: thinking.signature });
+    expect(assistant.content[1]).toMatchObject({ type: 'tool_use', name: 'exec_command', input: { cmd: 'echo hello > hello.txt' } });
+  }, 120_000);
+  it('should run the same tool turn on a Gemini 3 model: the thought signature carried in the reasoning item, the command run', async () => {
+    const workdir = mkdtempSync(join(temp, 'work-'));
+    const before = gemini.received.length;
+    const thoughts = { summary: 'Planning: one shell command.', signature: 'CiQBcsjafE0p/+Zb7Jt4dVw==' };
+    gemini.script({ thoughts, functionCall: { name: 'exec_command', args: { cmd: 'echo hello > hello.txt' } } }, { content: 'done' });
+
+    const run = await runCodex(geminiEnv, workdir, 'create hello.txt containing hello', ['-c', 'model_reasoning_effort=low']);
+
+    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
+    expect(readFileSync(join(workdir, 'hello.txt'), 'utf8')).toBe('hello\n');
+    const completed = run.events.filter((e) => e.type === 'item.completed').map((e) => e.item as Record<string, unknown>);
+    expect(completed).toContainEqual(expect.objectContaining({ type: 'agent_message', text: 'done' }));
+    const sent = gemini.received.slice(before);
+    expect(sent).toHaveLength(2);
+    // The fake validates Gemini 3 signatures (400 otherwise): the one it issued came back on the replayed call.
+    const model = (sent[1]!.body.contents as { role: string; parts: Record<string, unknown>[] }[]).find((c) => c.role === 'model')!;
+    expect(model.parts.find((p) => p.functionCall)).toMatchObject({ thoughtSignature: thoughts.signature });
   }, 120_000);
 });

@@ -26,7 +26,8 @@ import { openCliRuntime, type RuntimeOptions } from './runtime';
 
 class UsageError extends Error {}
 
-const RESPONSES_PROVIDERS: ReadonlySet<string> = new Set(['openai', 'azure-openai', 'openai-compatible']);
+/** Providers whose chat models serve /v1/responses (natively, or translated: Codex runs on Claude and Gemini too). */
+const RESPONSES_PROVIDERS: ReadonlySet<string> = new Set(['openai', 'azure-openai', 'openai-compatible', 'anthropic', 'gemini']);
 
 interface Command {
   summary: string;
@@ -238,7 +239,7 @@ const COMMANDS: Record<string, Command> = {
       const usable: string[] = [];
       for (const allocation of key.scope.filter((a) => a.status === 'active')) {
         const route = await catalog.route(allocation.modelId);
-        // Served on /v1/responses natively or, when the model lacks it, through its chat API; other vendors not yet.
+        // Served on /v1/responses natively or, when the model lacks it, through its chat API or its vendor's wire.
         if (route && route.kind === 'chat' && RESPONSES_PROVIDERS.has(route.provider.type)) usable.push(route.slug);
       }
       const model = typeof args.model === 'string' ? args.model : usable[0];
