@@ -203,7 +203,12 @@ describe('chatToGemini', () => {
     [
       'a file by id',
       { messages: [{ role: 'user', content: [{ type: 'file', file: { file_id: 'file-abc' } }] }] },
-      '"file" content part without inline base64',
+      '"file" content part without inline base64 "file_data" (a file_id)',
+    ],
+    [
+      'a file by URL (a Responses input_file)',
+      { messages: [{ role: 'user', content: [{ type: 'file', file: { file_url: 'https://example.com/a.pdf' } }] }] },
+      '"file" content part without inline base64 "file_data" (a file_url)',
     ],
     [
       'an image URL of unknown type',

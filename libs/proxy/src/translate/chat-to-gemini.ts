@@ -210,10 +210,16 @@ function audioPart(audio: Json | undefined): GeminiPart {
   return { inlineData: { mimeType, data: String(audio?.data ?? '') } };
 }
 
-/** A file given inline (`file_data`, a base64 data URL); a `file_id` names a file stored at OpenAI, which Gemini cannot read. */
+/**
+ * A file given inline (`file_data`, a base64 data URL); a `file_id` names a file stored at OpenAI, which Gemini cannot
+ * read, and a `file_url` (from a Responses `input_file`) would have to be fetched, which the gateway never does.
+ */
 function filePart(file: Json | undefined): GeminiPart {
   const data = /^data:([^;,]+);base64,(.*)$/s.exec(String(file?.file_data ?? ''));
-  if (!data) throw untranslatable('a "file" content part without inline base64 "file_data" (a file_id)');
+  if (!data) {
+    const given = file?.file_url !== undefined ? 'a file_url' : file?.file_id !== undefined ? 'a file_id' : 'nothing inline';
+    throw untranslatable(`a "file" content part without inline base64 "file_data" (${given})`);
+  }
   return { inlineData: { mimeType: data[1], data: data[2] } };
 }
 
