@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, ChangeBus, type AppConfig } from '@allot/platform';
 import type { NormalizedUsage } from '../ledger/usage';
 import { PriceVersionEntity } from './entities/price-version.entity';
-import { priceTokens } from './pricing';
+import { priceTokens, priceWorstCase } from './pricing';
 
 export interface CallCost {
   /** Exact micro-dollars with six decimals; null = unpriced (unknown, not zero). */
@@ -29,12 +29,23 @@ export class PriceBook {
   }
 
   async cost(modelId: string, usage: NormalizedUsage, startedAt: Date): Promise<CallCost> {
-    await this.fresh();
-    const versions = this.byModel.get(modelId) ?? [];
-    let inForce: PriceVersionEntity | undefined;
-    for (const v of versions) if (v.effectiveFrom.getTime() <= startedAt.getTime()) inForce = v;
+    const inForce = await this.inForce(modelId, startedAt);
     if (!inForce || inForce.unit !== 'token') return { costMicros: null, priceVersionId: inForce?.id ?? null };
     return { costMicros: priceTokens(usage, inForce) ?? null, priceVersionId: inForce.id };
+  }
+
+  /** The most a call can cost (see {@link priceWorstCase}), for quota reservations. */
+  async worstCost(modelId: string, inputTokens: number, maxOutputTokens: number, startedAt: Date): Promise<CallCost> {
+    const inForce = await this.inForce(modelId, startedAt);
+    if (!inForce || inForce.unit !== 'token') return { costMicros: null, priceVersionId: inForce?.id ?? null };
+    return { costMicros: priceWorstCase(inputTokens, maxOutputTokens, inForce) ?? null, priceVersionId: inForce.id };
+  }
+
+  private async inForce(modelId: string, startedAt: Date): Promise<PriceVersionEntity | undefined> {
+    await this.fresh();
+    let inForce: PriceVersionEntity | undefined;
+    for (const v of this.byModel.get(modelId) ?? []) if (v.effectiveFrom.getTime() <= startedAt.getTime()) inForce = v;
+    return inForce;
   }
 
   /** Past the TTL the current copy keeps serving while a background read replaces it; only the first load is awaited. */

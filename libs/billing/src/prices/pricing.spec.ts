@@ -1,4 +1,4 @@
-import { priceTokens } from './pricing';
+import { priceTokens, priceWorstCase } from './pricing';
 import { normalizeAnthropicUsage, normalizeOpenAiUsage } from '../ledger/usage';
 
 const price = (
@@ -80,6 +80,20 @@ describe('priceTokens', () => {
       output_tokens: 120,
     })!;
     expect(priceTokens(usage, price(3_000_000, 300_000, 15_000_000, 3_750_000, 6_000_000))).toBe('3900.000000');
+  });
+
+  it.each<[string, [write: number | null, write1h: number | null], string]>([
+    // 1000 prompt tokens, 100 output tokens; input $3, output $15 per 1M.
+    ['no cache-write prices: the prompt at the input price', [null, null], '4500.000000'],
+    ['a 5-minute write price above input', [3_750_000, null], '5250.000000'],
+    ['a 1-hour write price: the dearest', [3_750_000, 6_000_000], '7500.000000'],
+    ['write prices below input (a discount) never lower it', [1_000_000, 2_000_000], '4500.000000'],
+  ])('should reserve the worst case with %s', (_name, [write, write1h], expected) => {
+    expect(priceWorstCase(1000, 100, price(3_000_000, 300_000, 15_000_000, write, write1h))).toBe(expected);
+  });
+
+  it('should leave the worst case of an unpriced model unknown', () => {
+    expect(priceWorstCase(1000, 100, price(null, null, 15_000_000))).toBeUndefined();
   });
 
   it('should never count reasoning tokens twice and clamp cached to input', () => {

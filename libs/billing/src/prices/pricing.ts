@@ -33,6 +33,20 @@ export function priceTokens(usage: NormalizedUsage, price: TokenPrice): string |
   return formatMillionths(microsTimesMillion);
 }
 
+/**
+ * The most a call with this prompt and output cap can cost, for quota reservations (B4): every prompt token at the
+ * dearest price a prompt token can have — input, or a cache write (a 1-hour write costs 2× input at Anthropic) —
+ * and the whole cap as output. Undefined when unpriced, as with {@link priceTokens}.
+ */
+export function priceWorstCase(inputTokens: number, maxOutputTokens: number, price: TokenPrice): string | undefined {
+  if (price.inputPerMillionMicros === null || price.outputPerMillionMicros === null) return undefined;
+  const perInput = [price.inputPerMillionMicros, price.cacheWritePerMillionMicros, price.cacheWrite1hPerMillionMicros].reduce<bigint>(
+    (max, p) => (p !== null && BigInt(p) > max ? BigInt(p) : max),
+    0n,
+  );
+  return formatMillionths(BigInt(inputTokens) * perInput + BigInt(maxOutputTokens) * BigInt(price.outputPerMillionMicros));
+}
+
 /** 1_850_000_000_000n (µ$ × 10⁶) → "1850000.000000" µ$. */
 export function formatMillionths(value: bigint): string {
   const whole = value / 1_000_000n;

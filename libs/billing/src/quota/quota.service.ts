@@ -121,18 +121,8 @@ export class QuotaService implements OnApplicationShutdown {
       if (limits.quotaTokensMonthly !== null || limits.quotaCostMicrosMonthly !== null) {
         const month = this.monthOf(now);
         monthKey = `quota:${id}:${month.key}`;
-        const worstCost = await this.prices.cost(
-          limits.modelId,
-          {
-            inputTokens: estimate.inputTokens,
-            cachedInputTokens: 0,
-            cacheWriteTokens: 0,
-            cacheWrite1hTokens: 0,
-            outputTokens: estimate.maxOutputTokens,
-            reasoningTokens: 0,
-          },
-          now,
-        );
+        // Any prompt token may be written to a cache, which can cost more than input (2× for 1-hour writes).
+        const worstCost = await this.prices.worstCost(limits.modelId, estimate.inputTokens, estimate.maxOutputTokens, now);
         reserved = { tokens: BigInt(estimatedTokens), costPico: microsToPico(worstCost.costMicros) };
         const result = await this.store.reserve(monthKey, () => this.usedThisMonth(id, month.start, month.end), reserved, {
           ...(limits.quotaTokensMonthly !== null ? { tokens: BigInt(limits.quotaTokensMonthly) } : {}),
