@@ -323,4 +323,28 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}] }]
       expect(names).toEqual(['exec_command', 'apply_patch', 'multi_agent_v1__spawn_agent', 'tool_search']);
     },
   );
+  it.each([
+    ['Claude', CLAUDE],
+    ['Gemini', GEMINI],
+  ])('should summarize a tool-using history for Codex’s compaction on %s (no tools, the history’s calls kept)', async (_name, model) => {
+    const history2: ResponseInputItem[] = [
+      ...history,
+      { type: 'function_call', call_id: 'call_c1', name: 'exec_command', arguments: '{"cmd":"ls"}' },
+      { type: 'function_call_output', call_id: 'call_c1', output: 'hello.txt' },
+      { type: 'custom_tool_call', call_id: 'call_c2', name: 'apply_patch', input: PATCH },
+      { type: 'custom_tool_call_output', call_id: 'call_c2', output: 'Success.' },
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'You are performing a CONTEXT CHECKPOINT COMPACTION.' }] },
+    ];
+    anthropic.script({ content: 'summary' });
+    gemini.script({ content: 'summary' });
+    const summary = await stream({ model, input: history2, tools: [], store: false });
+    expect(summary.text).toBe('summary');
+    if (model === CLAUDE) {
+      // Anthropic needs the called tools declared with tool blocks in the history (the fake refuses otherwise): none callable.
+      expect(anthropic.received.at(-1)!.body).toMatchObject({
+        tools: [{ name: 'exec_command' }, { name: 'apply_patch' }],
+        tool_choice: { type: 'none' },
+      });
+    }
+  });
 });

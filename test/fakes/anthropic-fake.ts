@@ -9,7 +9,7 @@ import { ScriptedFake } from './scripted-fake';
  * mid-stream, `POST /v1/messages/count_tokens`, Anthropic-shaped error bodies, and per-request fault scripting.
  * Replayed thinking is checked as the API does: a signature must be one the fake issued for exactly that thinking
  * text (redacted data one it produced), and with thinking enabled the final assistant turn with tool use must start
- * with its thinking; anything else is a 400.
+ * with its thinking; a history with tool blocks needs tools declared; anything else is a 400.
  *
  * Token counts are deterministic: the prompt is `ceil(JSON length of system + messages + tools / 4)` (see
  * {@link anthropicPromptTokens}); `input_tokens` is that prompt minus the scripted cache reads and writes, so
@@ -143,6 +143,13 @@ export class AnthropicFake extends ScriptedFake<AnthropicScript> {
           return `messages.${m}.content: Invalid \`data\` in \`redacted_thinking\` block`;
       }
     }
+    const toolBlocks = messages.some(
+      (message) =>
+        Array.isArray(message.content) &&
+        (message.content as { type?: string }[]).some((b) => b.type === 'tool_use' || b.type === 'tool_result'),
+    );
+    if (toolBlocks && !(Array.isArray(body.tools) && body.tools.length > 0))
+      return 'Requests which include `tool_use` or `tool_result` blocks must define tools.';
     const thinking = (body.thinking as { type?: string } | undefined)?.type === 'enabled';
     const lastAssistant = messages
       .map((message, m) => ({ message, m }))

@@ -47,7 +47,23 @@ describe('chatToMessages', () => {
           ],
         },
       ],
+      // Anthropic wants tools declared when the history has tool blocks: the called ones, none callable.
+      tools: [{ name: 'ls', description: 'Called earlier in this conversation; not available now.', input_schema: { type: 'object' } }],
+      tool_choice: { type: 'none' },
     });
+  });
+
+  it('declares no placeholder tools when the request has its own', () => {
+    const out = translate({
+      messages: [
+        { role: 'user', content: 'List files' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'ls', arguments: '{}' } }] },
+        { role: 'tool', tool_call_id: 'c', content: 'a' },
+      ],
+      tools: [{ type: 'function', function: { name: 'pwd', parameters: { type: 'object' } } }],
+    });
+    expect(out.tools).toEqual([{ name: 'pwd', input_schema: { type: 'object' } }]);
+    expect(out).not.toHaveProperty('tool_choice');
   });
 
   it('maps images: data URLs to base64 sources, http URLs to url sources', () => {

@@ -101,6 +101,18 @@ export function chatToMessages(body: Json, upstreamModel: string, maxOutputToken
   if (Array.isArray(body.tools) && body.tools.length > 0) out.tools = (body.tools as Json[]).map(tool);
   const choice = toolChoice(body.tool_choice, body.parallel_tool_calls);
   if (choice) out.tool_choice = choice;
+  const called = historyToolNames(messages);
+  if (!out.tools && called.length > 0) {
+    // Anthropic refuses tool_use / tool_result blocks in a request without tools, which is what a summary of a
+    // tool-using conversation sends (Codex's compaction: `tools: []`): the tools the history called are declared, and
+    // none may be called.
+    out.tools = called.map((name) => ({
+      name,
+      description: 'Called earlier in this conversation; not available now.',
+      input_schema: { type: 'object' },
+    }));
+    out.tool_choice = { type: 'none' };
+  }
   const effort = body.reasoning_effort;
   if (typeof effort === 'string' && THINKING_BUDGETS[effort]) {
     const budget = THINKING_BUDGETS[effort];
@@ -141,6 +153,14 @@ function imageBlock(imageUrl: unknown): AnthropicBlock {
   if (data) return { type: 'image', source: { type: 'base64', media_type: data[1], data: data[2] } };
   if (/^https?:\/\//.test(url)) return { type: 'image', source: { type: 'url', url } };
   throw GatewayErrors.invalidBody('An image_url must be an http(s) URL or a base64 data URL.', 'messages');
+}
+
+/** The names of the tools the conversation's assistant turns called, once each. */
+function historyToolNames(messages: AnthropicMessage[]): string[] {
+  const names = messages.flatMap((m) =>
+    m.role === 'assistant' ? m.content.filter((b) => b.type === 'tool_use').map((b) => String(b.name)) : [],
+  );
+  return [...new Set(names)];
 }
 
 const isThinking = (block: AnthropicBlock) => block.type === 'thinking' || block.type === 'redacted_thinking';
