@@ -6,10 +6,13 @@ import { FAKE_PROVIDER_KEY, startGatewayHarness, type GatewayHarness } from '../
 const MESSAGES = [{ role: 'user' as const, content: 'Count to three.' }];
 const MAX_TOKENS = 100;
 /** What preflight reserves for each of these calls. */
-const RESERVATION = (() => {
-  const e = estimateCall({ messages: MESSAGES, max_tokens: MAX_TOKENS }, null, 8192, true);
-  return e.inputTokens + e.maxOutputTokens;
-})();
+const ESTIMATE = estimateCall({ messages: MESSAGES, max_tokens: MAX_TOKENS }, null, 8192, true);
+const RESERVATION = ESTIMATE.inputTokens + ESTIMATE.maxOutputTokens;
+/**
+ * A cost quota (µ$) between what the call costs with its prompt at the input price ($1 per 1M: prompt + output µ$)
+ * and with its prompt written to a 1-hour cache ($2 per 1M: 2 × prompt + output µ$).
+ */
+const CACHE_COST_QUOTA_MICROS = ESTIMATE.inputTokens + MAX_TOKENS + Math.ceil(ESTIMATE.inputTokens / 2);
 
 const org = (fakeUrl: string) => `
 version: 1
@@ -26,9 +29,12 @@ models:
   - slug: pool/gpt-5.4-mini
   - slug: openai/gpt-5.4-mini
     prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "0.25", outputPer1M: "2" }]
+  - slug: openai/gpt-cached
+    prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "1", cacheWrite1hPer1M: "2", outputPer1M: "1" }]
 members:
   - identifier: carol
   - identifier: dave
+  - identifier: erin
 allocations:
   - member: carol
     model: openai/gpt-5.4-mini
@@ -38,9 +44,13 @@ allocations:
     limits: { rpm: 3, concurrency: 2 }
   - member: dave
     model: pool/gpt-5.4-mini
+  - member: erin
+    model: openai/gpt-cached
+    quota: { costPerMonth: "${(CACHE_COST_QUOTA_MICROS / 1e6).toFixed(6)}" }
 keys:
   - { member: carol, name: k, allocations: [openai/gpt-5.4-mini] }
   - { member: dave, name: k, allocations: [openai/gpt-5.4-mini, pool/gpt-5.4-mini] }
+  - { member: erin, name: k, allocations: [openai/gpt-cached] }
 `;
 
 describe('quotas and limits', () => {
@@ -95,6 +105,18 @@ describe('quotas and limits', () => {
     expect(counters!.reserved.tokens).toBe(0n);
     expect(counters!.used.tokens).toBe(BigInt(sum.rows[0].tokens));
     expect(Number(sum.rows[0].tokens)).toBeLessThanOrEqual(RESERVATION * 10);
+  });
+
+  it('should reserve the prompt at its dearest price, a 1-hour cache write, against a cost quota', async () => {
+    expect(ESTIMATE.inputTokens).toBeGreaterThan(2);
+    const before = h.fake.received.length;
+    const refused = await h
+      .client(h.keys['erin/k']!)
+      .chat.completions.create({ model: 'gpt-cached', messages: MESSAGES, max_tokens: MAX_TOKENS })
+      .catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+    expect(refused).toMatchObject({ status: 429, code: 'insufficient_quota' });
+    expect((refused as Error).message).toContain('monthly cost quota');
+    expect(h.fake.received.length).toBe(before);
   });
 
   it('should refuse the call over the per-minute request limit with Retry-After', async () => {
