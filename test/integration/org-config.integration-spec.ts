@@ -233,9 +233,13 @@ describe(OrgConfigService.name, () => {
     );
     const appended = revokedNarrator.replace(
       '        outputPer1M: 10',
-      '        outputPer1M: 10\n      - effectiveFrom: 2027-01-01T00:00:00Z\n        inputPer1M: "1.50"\n        outputPer1M: "12"',
+      '        outputPer1M: 10\n      - effectiveFrom: 2027-01-01T00:00:00Z\n        inputPer1M: "1.50"\n        cacheWritePer1M: "1.875"\n        cacheWrite1hPer1M: "3"\n        outputPer1M: "12"',
     );
     expect((await service.apply('org.yaml', appended, env)).changes).toEqual(['+ price azure/gpt-5.4 from 2027-01-01T00:00:00.000Z']);
+    // Both cache-write prices are stored, exported and applied back unchanged.
+    const exported = await service.export();
+    expect(exported).toMatch(/cacheWritePer1M: "1\.875"\n\s+cacheWrite1hPer1M: "3(\.0+)?"/);
+    expect((await service.apply('export.yaml', exported, env)).changes).toEqual([]);
   });
 
   it('should not lift a quarantine, and say so', async () => {
