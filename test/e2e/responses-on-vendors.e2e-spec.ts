@@ -47,7 +47,7 @@ describe('the Responses API on Claude and Gemini models, as Codex uses it (offic
     anthropic = await new AnthropicFake().start();
     gemini = await new GeminiFake().start();
     h = await startGatewayHarness(
-      () => `
+      (openAiUrl) => `
 version: 1
 providers:
   - name: anthropic
@@ -58,14 +58,19 @@ providers:
     type: gemini
     baseUrl: ${gemini.url}
     credentials: [{ label: main, apiKey: { env: GEMINI_KEY } }]
+  - name: openai
+    type: openai
+    baseUrl: ${openAiUrl}/v1
+    credentials: [{ label: main, apiKey: { env: FAKE_OPENAI_KEY } }]
 models:
   - slug: ${CLAUDE}
     prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "3", cachedInputPer1M: "0.30", cacheWritePer1M: "3.75", outputPer1M: "15" }]
   - slug: ${GEMINI}
     prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "2", cachedInputPer1M: "0.2", outputPer1M: "12" }]
+  - slug: openai/gpt-5.4
 members: [{ identifier: dev }]
-allocations: [{ member: dev, model: ${CLAUDE} }, { member: dev, model: ${GEMINI} }]
-keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}] }]
+allocations: [{ member: dev, model: ${CLAUDE} }, { member: dev, model: ${GEMINI} }, { member: dev, model: openai/gpt-5.4 }]
+keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gpt-5.4] }]
 `,
       { ALLOT_UPSTREAM_IDLE_TIMEOUT_MS: '1500' },
       { ANTHROPIC_KEY: PROVIDER_KEYS.anthropicMain, GEMINI_KEY: PROVIDER_KEYS.geminiMain },
@@ -346,5 +351,22 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}] }]
         tool_choice: { type: 'none' },
       });
     }
+  });
+  it('should drop Claude’s reasoning items when the conversation moves on to an OpenAI model, and say so', async () => {
+    anthropic.script({
+      thinking: { text: 'Thinking on Claude.', signature: 'c2lnLWZvci1jbGF1ZGU=' },
+      toolUse: { name: 'exec_command', input: { cmd: 'ls' } },
+    });
+    const turn1 = await stream({ model: CLAUDE, input: history, tools: [EXEC], store: false, reasoning: { effort: 'low' } });
+    const call = turn1.final.output.find((i) => i.type === 'function_call')!;
+    const input = [
+      ...history,
+      ...(JSON.parse(JSON.stringify(turn1.final.output)) as ResponseInputItem[]),
+      { type: 'function_call_output' as const, call_id: call.call_id, output: 'hello.txt' },
+    ];
+    const { response } = await client.responses.create({ model: 'openai/gpt-5.4', input, tools: [EXEC], store: false }).withResponse();
+    expect(response.headers.get('x-allot-adjusted-params')).toBe('input.reasoning');
+    const sent = (h.fake.received.at(-1)!.body.input as { type: string }[]).map((i) => i.type);
+    expect(sent).toEqual(['message', 'message', 'function_call', 'function_call_output']);
   });
 });

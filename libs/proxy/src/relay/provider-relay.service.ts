@@ -28,6 +28,7 @@ import {
 import { retryAfterAsSeconds } from './retry-after';
 import { readUpstreamFailure } from './upstream-error';
 import { scanUsage } from './usage-scan';
+import { dropGatewayReasoning } from '../translate/reasoning-carrier';
 import { translationFor, type WireTranslation } from '../translate/translations';
 
 /** What happened to the call while it was being relayed. */
@@ -85,6 +86,8 @@ export class ProviderRelay {
     const translation = translationFor(operation, call.route);
     if (stream && operation === 'chat' && !translation) body.stream_options = { ...options, include_usage: true };
     const adjusted = ADJUSTABLE.has(operation) && !translation ? adjustParameters(body, this.parameterRules.for(call.route)) : [];
+    if (!translation && (operation === 'responses' || operation === 'compact') && dropGatewayReasoning(body))
+      adjusted.push('input.reasoning');
 
     const abort = new AbortController();
     const state: CallState = { clientGone: false, signal: abort.signal };

@@ -5,7 +5,7 @@ import { ChatAsResponsesStream, chatToResponse } from './chat-to-responses';
 import { ComposedStream } from './composed-stream';
 import { GeminiAsChatStream, geminiToChat } from './gemini-to-chat';
 import { MessagesAsChatStream, messagesToChat } from './messages-to-chat';
-import { carriedReasoning, decodeReasoning, encodeReasoning, REASONING_DELTA } from './reasoning-carrier';
+import { carriedReasoning, decodeReasoning, dropGatewayReasoning, encodeReasoning, REASONING_DELTA } from './reasoning-carrier';
 import { responsesToChat, ResponsesTools } from './responses-to-chat';
 
 type Json = Record<string, unknown>;
@@ -45,6 +45,36 @@ describe('carried reasoning encoding', () => {
     expect(encodeReasoning('gemini', [])).toMatch(/^allot\.gemini\.v1\./);
     expect(() => decodeReasoning('allot.anthropic.v1.%%%not-base64', 'anthropic')).toThrow(GatewayError);
     expect(() => decodeReasoning(`allot.anthropic.v1.${Buffer.from('{"a":1}').toString('base64url')}`, 'anthropic')).toThrow('was altered');
+  });
+});
+
+describe('dropGatewayReasoning (a conversation moved to a model with its own Responses API)', () => {
+  it.each<[string, unknown, boolean, unknown]>([
+    [
+      'drops the gateway’s reasoning items, keeps OpenAI’s own',
+      [
+        { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: encodeReasoning('anthropic', [THINKING]) },
+        { type: 'reasoning', id: 'rs_2', summary: [], encrypted_content: 'gAAAA-openai' },
+        { type: 'message', role: 'user', content: 'hi' },
+      ],
+      true,
+      [
+        { type: 'reasoning', id: 'rs_2', summary: [], encrypted_content: 'gAAAA-openai' },
+        { type: 'message', role: 'user', content: 'hi' },
+      ],
+    ],
+    [
+      'leaves an input without them as it is',
+      [{ type: 'message', role: 'user', content: 'hi' }],
+      false,
+      [{ type: 'message', role: 'user', content: 'hi' }],
+    ],
+    ['leaves a string input', 'hi', false, 'hi'],
+  ])('%s', (_name, input, dropped, after) => {
+    const body: Json = { model: 'gpt', input };
+    expect(dropGatewayReasoning(body)).toBe(dropped);
+    expect(body.input).toEqual(after);
+    if (!dropped) expect(body.input).toBe(input);
   });
 });
 

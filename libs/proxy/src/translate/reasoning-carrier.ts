@@ -100,3 +100,20 @@ export function wantReasoningSummary(chatRequest: Json): Json {
 
 export const reasoningSummaryWanted = (chatRequest: Json): boolean =>
   (chatRequest as { [SUMMARY_WANTED]?: boolean })[SUMMARY_WANTED] === true;
+
+const isGatewayReasoning = (item: unknown): boolean =>
+  !!item &&
+  (item as Json).type === 'reasoning' &&
+  typeof (item as Json).encrypted_content === 'string' &&
+  ((item as Json).encrypted_content as string).startsWith('allot.');
+
+/**
+ * Drops the gateway's own reasoning items from a Responses request bound for a provider's own Responses API: a client
+ * that switched models mid-conversation (Codex's `/model`) replays what a Claude or Gemini model thought, which OpenAI
+ * could not verify and would refuse. Returns whether any was dropped; the input is untouched (not copied) otherwise.
+ */
+export function dropGatewayReasoning(body: Json): boolean {
+  if (!Array.isArray(body.input) || !body.input.some(isGatewayReasoning)) return false;
+  body.input = body.input.filter((item) => !isGatewayReasoning(item));
+  return true;
+}
