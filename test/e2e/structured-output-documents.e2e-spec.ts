@@ -117,7 +117,7 @@ keys: [{ member: dev, name: all, allocations: [${CLAUDE}, ${GEMINI}, ${GPT}] }]
       for (const field of ['input_tokens', 'output_tokens', 'cost_micros']) expect([field, b[field]]).toEqual([field, a[field]]);
     });
 
-    it('should answer the Responses API’s text.format with the JSON as output text', async () => {
+    it('should answer the Responses API’s text.format with the JSON as output text, JSON and stream', async () => {
       anthropic.script({ toolUse: { name: 'city_answer', input: { city: 'Rome' } } });
       const answer = await openai.responses.create({
         model: CLAUDE,
@@ -128,6 +128,20 @@ keys: [{ member: dev, name: all, allocations: [${CLAUDE}, ${GEMINI}, ${GPT}] }]
       expect(answer.output_text).toBe('{"city":"Rome"}');
       expect(answer.output.some((item) => item.type === 'function_call')).toBe(false);
       expect(sentToClaude()).toMatchObject({ tool_choice: { type: 'tool', name: 'city_answer' } });
+
+      anthropic.script({ toolUse: { name: 'city_answer', input: { city: 'Rome' } } });
+      const stream = openai.responses.stream({
+        model: CLAUDE,
+        input: 'Where is the Colosseum?',
+        text: { format: { type: 'json_schema', name: 'city_answer', schema: CITY, strict: true } },
+        store: false,
+      });
+      let deltas = '';
+      stream.on('response.output_text.delta', (event) => (deltas += event.delta));
+      const final = await stream.finalResponse();
+      expect(deltas).toBe('{"city":"Rome"}');
+      expect(final.output_text).toBe('{"city":"Rome"}');
+      expect(final.output.some((item) => item.type === 'function_call')).toBe(false);
     });
 
     it.each<[string, Record<string, unknown>, string]>([
