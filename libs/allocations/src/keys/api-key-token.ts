@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Member key format, version 1: `allot_k1_<43 base64url chars of 32 random bytes><6 base64url chars of checksum>`.
@@ -38,7 +38,7 @@ export function isWellFormedApiKey(candidate: string): boolean {
 }
 
 export function hashApiKey(plaintext: string): string {
-  return createHash('sha256').update(plaintext, 'utf8').digest('hex');
+  return hash('sha256', plaintext, 'hex');
 }
 
 /** Constant-time comparison of a presented key against a stored hash. */
@@ -49,5 +49,5 @@ export function apiKeyMatches(plaintext: string, storedHash: string): boolean {
 }
 
 function checksum(body: string): string {
-  return createHash('sha256').update(`${API_KEY_PREFIX}${body}`).digest('base64url').slice(0, CHECKSUM_CHARS);
+  return hash('sha256', `${API_KEY_PREFIX}${body}`, 'base64url').slice(0, CHECKSUM_CHARS);
 }

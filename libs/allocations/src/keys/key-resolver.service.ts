@@ -62,6 +62,11 @@ export class KeyResolver {
     return this.resolveHash(hashApiKey(plaintext));
   }
 
+  /** Whether this process has looked the key up before (known or unknown): it passed the format check then. */
+  hasSeen(hash: string): boolean {
+    return this.cache.has(hash);
+  }
+
   /**
    * The same lookup by stored hash (re-checks of open calls hold the hash, never the plaintext). A cached entry
    * past its TTL is still served while a background read refreshes it, so the hot path never waits on the database

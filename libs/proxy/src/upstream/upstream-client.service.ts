@@ -14,6 +14,14 @@ import { checkLiteralHost, guardedLookup, UpstreamAddressBlocked } from './guard
  * exempts networks from the blocked loopback, link-local, metadata … ranges). Host names are checked as they are
  * resolved, by the pools' `lookup`; IP literals, which never go through a lookup, before a pool is made for them.
  */
+/** URL getters build their strings on every read; targets are cached per credential, so their parts are too. */
+const partsByUrl = new WeakMap<URL, { origin: string; path: string }>();
+function urlParts(url: URL): { origin: string; path: string } {
+  let parts = partsByUrl.get(url);
+  if (!parts) partsByUrl.set(url, (parts = { origin: url.origin, path: url.pathname + url.search }));
+  return parts;
+}
+
 @Injectable()
 export class UpstreamClient implements OnApplicationShutdown {
   private readonly pools = new Map<string, Pool>();
@@ -33,9 +41,10 @@ export class UpstreamClient implements OnApplicationShutdown {
     method: 'POST' | 'GET' | 'DELETE' = 'POST',
   ): Promise<Dispatcher.ResponseData> {
     try {
-      return await this.pool(credentialId, target.url).request({
+      const { origin, path } = urlParts(target.url);
+      return await this.pool(credentialId, origin, target.url).request({
         method,
-        path: target.url.pathname + target.url.search,
+        path,
         headers: target.headers,
         body,
         signal,
@@ -55,13 +64,13 @@ export class UpstreamClient implements OnApplicationShutdown {
     await Promise.all([...this.pools.values()].map((p) => p.close().catch(() => undefined)));
   }
 
-  private pool(credentialId: string, url: URL): Pool {
-    const id = `${credentialId}|${url.origin}`;
+  private pool(credentialId: string, origin: string, url: URL): Pool {
+    const id = `${credentialId}|${origin}`;
     let pool = this.pools.get(id);
     if (!pool) {
       const t = this.config.upstream;
       checkLiteralHost(url.hostname, t.allowedNetworks);
-      pool = new Pool(url.origin, {
+      pool = new Pool(origin, {
         connections: 256,
         keepAliveTimeout: 30_000,
         // undici hands these to net.connect / tls.connect as they are.
