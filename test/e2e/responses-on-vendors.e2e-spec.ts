@@ -369,4 +369,61 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gp
     const sent = (h.fake.received.at(-1)!.body.input as { type: string }[]).map((i) => i.type);
     expect(sent).toEqual(['message', 'message', 'function_call', 'function_call_output']);
   });
+  it.each([
+    ['Claude', CLAUDE],
+    ['Gemini', GEMINI],
+  ])('should give the SDK’s stream helper a consistent snapshot on %s: reasoning, text and a custom tool call', async (_name, model) => {
+    anthropic.script({
+      thinking: { text: 'Let me think.', signature: 'c2lnLWhlbHBlcg==' },
+      content: 'Patching now.',
+      toolUse: { name: 'apply_patch', input: { input: PATCH } },
+    });
+    gemini.script({
+      thoughts: { summary: 'Let me think.', signature: 'c2lnLWdlbWluaQ==' },
+      content: 'Patching now.',
+      functionCall: { name: 'apply_patch', args: { input: PATCH } },
+    });
+    const s = client.responses.stream({
+      model,
+      input: history,
+      tools: [APPLY_PATCH],
+      store: false,
+      reasoning: { effort: 'low', summary: 'auto' },
+    });
+    const final = await s.finalResponse();
+    expect(final.output_text).toBe('Patching now.');
+    // Gemini signs the call that follows the text: its signature is a second reasoning item, before the call.
+    const shape =
+      model === CLAUDE ? ['reasoning', 'message', 'custom_tool_call'] : ['reasoning', 'message', 'reasoning', 'custom_tool_call'];
+    expect(final.output.map((i) => i.type)).toEqual(shape);
+    expect(final.output[0]).toMatchObject({ summary: [{ type: 'summary_text', text: 'Let me think.' }] });
+    const call = final.output.at(-1)!;
+    expect(call).toMatchObject({ name: 'apply_patch', input: PATCH });
+
+    // The next turn replays all of it, and the vendor accepts it (both fakes check the signatures).
+    anthropic.script({ content: 'done' });
+    gemini.script({ content: 'done' });
+    const next = await client.responses.create({
+      model,
+      tools: [APPLY_PATCH],
+      store: false,
+      reasoning: { effort: 'low' },
+      input: [
+        ...history,
+        ...(JSON.parse(JSON.stringify(final.output)) as ResponseInputItem[]),
+        { type: 'custom_tool_call_output', call_id: (call as { call_id: string }).call_id, output: 'Success.' },
+      ],
+    });
+    expect(next.output_text).toBe('done');
+    if (model === GEMINI) {
+      const turn = (gemini.received.at(-1)!.body.contents as { role: string; parts: Record<string, unknown>[] }[])[1]!;
+      expect(turn.parts).toEqual([
+        { text: 'Patching now.' },
+        { functionCall: { name: 'apply_patch', args: { input: PATCH } }, thoughtSignature: 'c2lnLWdlbWluaQ==' },
+      ]);
+    } else {
+      const turn = (anthropic.received.at(-1)!.body.messages as { content: { type: string }[] }[])[1]!;
+      expect(turn.content.map((b) => b.type)).toEqual(['thinking', 'text', 'tool_use']);
+    }
+  });
 });
