@@ -30,9 +30,14 @@ models:
   - slug: anthropic/claude-sonnet-4-5
     prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "3", cachedInputPer1M: "0.30", cacheWritePer1M: "3.75", cacheWrite1hPer1M: "6", outputPer1M: "15" }]
   - slug: openai/gpt-5.4
-members: [{ identifier: dev }]
-allocations: [{ member: dev, model: anthropic/claude-sonnet-4-5 }, { member: dev, model: openai/gpt-5.4 }]
-keys: [{ member: dev, name: claude, allocations: [anthropic/claude-sonnet-4-5, openai/gpt-5.4] }]
+members: [{ identifier: dev }, { identifier: thinker }]
+allocations:
+  - { member: dev, model: anthropic/claude-sonnet-4-5 }
+  - { member: dev, model: openai/gpt-5.4 }
+  - { member: thinker, model: anthropic/claude-sonnet-4-5, quota: { tokensPerMonth: 10000 } }
+keys:
+  - { member: dev, name: claude, allocations: [anthropic/claude-sonnet-4-5, openai/gpt-5.4] }
+  - { member: thinker, name: main, allocations: [anthropic/claude-sonnet-4-5] }
 `,
       { ALLOT_UPSTREAM_IDLE_TIMEOUT_MS: '1500' },
       { ANTHROPIC_KEY_A: PROVIDER_KEYS.anthropicMain, ANTHROPIC_KEY_B: PROVIDER_KEYS.anthropicSecond },
@@ -311,6 +316,25 @@ keys: [{ member: dev, name: claude, allocations: [anthropic/claude-sonnet-4-5, o
       expect(finish).toBe('tool_calls');
       expect(usage!.completion_tokens).toBeGreaterThan(0);
       expect(lastSent().body).toMatchObject({ stream: true, tools: [{ name: 'ls', input_schema: { type: 'object' } }] });
+    });
+
+    it('should reserve the thinking budget a reasoning effort adds on top of max_tokens against the quota', async () => {
+      const thinker = h.client(h.keys['thinker/main']!);
+      const ask = (reasoning_effort: 'low' | 'high') =>
+        thinker.chat.completions.create({
+          model: 'anthropic/claude-sonnet-4-5',
+          messages: [{ role: 'user', content: 'Think, then answer.' }],
+          max_tokens: 300,
+          reasoning_effort,
+        });
+      // 300 + 16,384 thinking tokens cannot fit a 10,000-token quota: refused before any upstream call.
+      const before = anthropic.received.length;
+      const refused = await ask('high').catch((e: unknown) => e);
+      expect(refused).toMatchObject({ status: 429, code: 'insufficient_quota' });
+      expect(anthropic.received.length).toBe(before);
+      // 300 + 1,024 fits, and Claude is asked for exactly that much room.
+      await ask('low');
+      expect(lastSent().body).toMatchObject({ max_tokens: 1324, thinking: { type: 'enabled', budget_tokens: 1024 } });
     });
 
     it('should refuse what has no Anthropic counterpart with a 400 naming it, before any upstream call', async () => {

@@ -1,11 +1,18 @@
 import { countTokens } from 'gpt-tokenizer'; // o200k_base, the default encoding
+import { THINKING_BUDGETS } from '../translate/chat-to-messages';
 
 /** Above this much prompt text a byte count replaces the tokenizer: exact counting would cost milliseconds of CPU. */
 const TOKENIZER_LIMIT_CHARS = 64 * 1024;
 
 export interface CallEstimate {
   inputTokens: number;
+  /** The output cap the client asked for (or the model's, or the default). */
   maxOutputTokens: number;
+  /**
+   * Thinking a translation to Claude adds on top of that cap (Anthropic counts the thinking budget inside
+   * `max_tokens`, so the translated request asks for cap + budget); quotas reserve it too.
+   */
+  thinkingBudgetTokens: number;
 }
 
 /**
@@ -18,6 +25,7 @@ export function estimateCall(
   modelMaxOutput: number | null,
   defaultMaxOutput: number,
   producesOutput: boolean,
+  thinkingOnTop = false,
 ): CallEstimate {
   const prompt =
     JSON.stringify(body.messages ?? body.input ?? body.prompt ?? '') +
@@ -25,9 +33,14 @@ export function estimateCall(
     (body.system ? JSON.stringify(body.system) : '') +
     (body.tools ? JSON.stringify(body.tools) : '');
   const inputTokens = prompt.length <= TOKENIZER_LIMIT_CHARS ? countTokens(prompt) : Math.ceil(Buffer.byteLength(prompt) / 3);
-  if (!producesOutput) return { inputTokens, maxOutputTokens: 0 };
+  if (!producesOutput) return { inputTokens, maxOutputTokens: 0, thinkingBudgetTokens: 0 };
   const asked = [body.max_completion_tokens, body.max_tokens, body.max_output_tokens].find(
     (v): v is number => typeof v === 'number' && v > 0,
   );
-  return { inputTokens, maxOutputTokens: Math.floor(asked ?? modelMaxOutput ?? defaultMaxOutput) };
+  const effort = body.reasoning_effort ?? (body.reasoning as Record<string, unknown> | null | undefined)?.effort;
+  return {
+    inputTokens,
+    maxOutputTokens: Math.floor(asked ?? modelMaxOutput ?? defaultMaxOutput),
+    thinkingBudgetTokens: thinkingOnTop && typeof effort === 'string' ? (THINKING_BUDGETS[effort] ?? 0) : 0,
+  };
 }

@@ -68,9 +68,15 @@ export class PreflightService {
         route.maxOutputTokens,
         this.config.defaultMaxOutputTokens,
         route.kind === 'chat',
+        // Chat and Responses calls reach Claude translated, with the thinking budget on top of the output cap.
+        route.provider.type === 'anthropic' && ctx.endpoint !== 'messages',
       ));
+    const worstCase = () => {
+      const e = ctx.estimate!();
+      return { inputTokens: e.inputTokens, maxOutputTokens: e.maxOutputTokens + e.thinkingBudgetTokens };
+    };
     try {
-      ctx.admission = await this.quotas.admit({ ...allocation, modelId: route.modelId }, ctx.estimate);
+      ctx.admission = await this.quotas.admit({ ...allocation, modelId: route.modelId }, worstCase);
     } catch (error) {
       if (!(error instanceof QuotaRejection)) throw error;
       throw error.kind === 'tokens' || error.kind === 'cost'
