@@ -235,7 +235,7 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gp
       const common = { model: GEMINI, tools: [EXEC], store: false, reasoning: { effort: 'low' as const, summary: 'auto' as const } };
       const turn1 = await stream({ ...common, input: history });
       expect(gemini.received.at(-1)!.body.generationConfig).toMatchObject({
-        thinkingConfig: { thinkingBudget: 1024, includeThoughts: true },
+        thinkingConfig: { thinkingLevel: 'low', includeThoughts: true },
       });
       const added = turn1.events.filter((e) => e.type === 'response.output_item.added').map((e) => e.item.type);
       expect(added).toEqual(['reasoning', 'function_call']);

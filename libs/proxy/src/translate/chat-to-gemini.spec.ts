@@ -158,13 +158,28 @@ describe('chatToGemini', () => {
       { response_format: { type: 'json_schema', json_schema: { name: 'r', strict: true, schema: { type: 'object', properties: {} } } } },
       { responseMimeType: 'application/json', responseJsonSchema: { type: 'object', properties: {} } },
     ],
-    ['reasoning_effort low', { reasoning_effort: 'low' }, { thinkingConfig: { thinkingBudget: 1024 } }],
-    ['reasoning_effort medium', { reasoning_effort: 'medium' }, { thinkingConfig: { thinkingBudget: 8192 } }],
-    ['reasoning_effort high', { reasoning_effort: 'high' }, { thinkingConfig: { thinkingBudget: 24576 } }],
-    ['reasoning_effort minimal → off', { reasoning_effort: 'minimal' }, { thinkingConfig: { thinkingBudget: 0 } }],
-    ['reasoning_effort none → off', { reasoning_effort: 'none' }, { thinkingConfig: { thinkingBudget: 0 } }],
   ])('generation config: %s', (_name, body, expected) => {
     expect(translate({ ...user, ...body }).generationConfig).toEqual(expected);
+  });
+
+  it.each<[string, string, Record<string, unknown>]>([
+    ['gemini-2.5-flash', 'low', { thinkingBudget: 1024 }],
+    ['gemini-2.5-flash', 'medium', { thinkingBudget: 8192 }],
+    ['gemini-2.5-flash', 'high', { thinkingBudget: 24576 }],
+    ['gemini-2.5-flash', 'minimal', { thinkingBudget: 0 }],
+    ['gemini-2.5-flash-lite', 'none', { thinkingBudget: 0 }],
+    ['gemini-2.5-pro', 'none', { thinkingBudget: 128 }],
+    ['gemini-2.5-pro', 'minimal', { thinkingBudget: 128 }],
+    ['gemini-2.5-pro', 'low', { thinkingBudget: 1024 }],
+    ['gemini-2.5-pro', 'high', { thinkingBudget: 32768 }],
+    ['gemini-3-pro-preview', 'none', { thinkingLevel: 'low' }],
+    ['gemini-3-pro-preview', 'medium', { thinkingLevel: 'high' }],
+    ['gemini-3-pro-preview', 'high', { thinkingLevel: 'high' }],
+    ['gemini-3-flash-preview', 'minimal', { thinkingLevel: 'minimal' }],
+    ['gemini-3-flash-preview', 'medium', { thinkingLevel: 'medium' }],
+    ['models/gemini-3-flash-preview', 'low', { thinkingLevel: 'low' }],
+  ])('reasoning effort on %s: %s', (model, effort, thinkingConfig) => {
+    expect(translate({ ...user, reasoning_effort: effort }, model).generationConfig).toEqual({ thinkingConfig });
   });
 
   it('accepts neutral defaults and hints, and leaves them out', () => {

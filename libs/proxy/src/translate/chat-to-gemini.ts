@@ -15,8 +15,29 @@ interface GeminiContent {
   parts: GeminiPart[];
 }
 
-/** reasoning_effort → `thinkingConfig.thinkingBudget` (tokens); 0 turns thinking off where the model allows it. */
+/** reasoning_effort → `thinkingConfig.thinkingBudget` (tokens) for Gemini 2.5; 0 turns thinking off. */
 export const GEMINI_THINKING_BUDGETS: Readonly<Record<string, number>> = { none: 0, minimal: 0, low: 1024, medium: 8192, high: 24576 };
+
+/**
+ * The thinking configuration for an effort, by model family, within what Google documents for each:
+ * - Gemini 3 and later take `thinkingLevel` (Pro: low and high; Flash also minimal and medium); thinking cannot be
+ *   turned off, so none and minimal ask for the least there is.
+ * - Gemini 2.5 Pro thinks 128–32,768 tokens and cannot stop thinking: none and minimal ask for the least, 128.
+ * - Other 2.5 models (Flash, Flash-Lite) take the budget table, 0 meaning no thinking.
+ */
+export function geminiThinkingConfig(upstreamModel: string, effort: string): Json {
+  const model = upstreamModel.replace(/^models\//, '');
+  const flash = model.includes('flash');
+  if (NEEDS_THOUGHT_SIGNATURES.test(model)) {
+    const levels: Record<string, string> = flash
+      ? { none: 'minimal', minimal: 'minimal', low: 'low', medium: 'medium', high: 'high' }
+      : { none: 'low', minimal: 'low', low: 'low', medium: 'high', high: 'high' };
+    return { thinkingLevel: levels[effort] };
+  }
+  if (/^gemini-2\.5-pro/.test(model))
+    return { thinkingBudget: { none: 128, minimal: 128, high: 32768 }[effort] ?? GEMINI_THINKING_BUDGETS[effort] };
+  return { thinkingBudget: GEMINI_THINKING_BUDGETS[effort] };
+}
 
 /**
  * Gemini 3 refuses a replayed function call without the thought signature it was answered with, and a chat client
@@ -124,12 +145,12 @@ export function chatToGemini(body: Json, upstreamModel: string): Json {
   if (choice && hasTools) out.toolConfig = { functionCallingConfig: choice };
   else if (choice && choice.mode !== 'NONE' && choice.mode !== 'AUTO')
     throw GatewayErrors.invalidBody('"tool_choice" requires "tools".', 'tool_choice');
-  const config = generationConfig(body);
+  const config = generationConfig(body, upstreamModel);
   if (Object.keys(config).length > 0) out.generationConfig = config;
   return out;
 }
 
-function generationConfig(body: Json): Json {
+function generationConfig(body: Json, upstreamModel: string): Json {
   const config: Json = {};
   const max = body.max_completion_tokens ?? body.max_tokens;
   if (typeof max === 'number') config.maxOutputTokens = max; // thinking counts inside it, as reasoning does for OpenAI
@@ -151,7 +172,7 @@ function generationConfig(body: Json): Json {
 
   const effort = body.reasoning_effort;
   if (typeof effort === 'string' && Object.hasOwn(GEMINI_THINKING_BUDGETS, effort))
-    config.thinkingConfig = { thinkingBudget: GEMINI_THINKING_BUDGETS[effort] };
+    config.thinkingConfig = geminiThinkingConfig(upstreamModel, effort);
   else if (effort !== undefined && effort !== null) throw untranslatable(`reasoning_effort "${String(effort)}"`);
   // A Responses client that asked for a reasoning summary gets Gemini's thought summaries (unless thinking is off).
   if (reasoningSummaryWanted(body) && (config.thinkingConfig as Json | undefined)?.thinkingBudget !== 0)
