@@ -7,6 +7,9 @@ import { StoredResponseEntity } from './stored-response.entity';
 /** How long a provider keeps a stored response (OpenAI's default retention), and so how long the gateway routes it. */
 export const STORED_RESPONSE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+const REMEMBER_SQL =
+  'INSERT INTO stored_responses (response_id, member_id, allocation_id, model_id, provider_id, credential_id, expires_at) ' +
+  'VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (response_id) DO NOTHING';
 
 export type StoredResponse = Pick<
   StoredResponseEntity,
@@ -31,15 +34,20 @@ export class StoredResponses implements OnModuleInit, OnApplicationShutdown {
     clearInterval(this.sweeper);
   }
 
-  /** Remembers a response the provider stored; a replayed id keeps its first owner. */
+  /**
+   * Remembers a response the provider stored; a replayed id keeps its first owner. Every Responses call that does
+   * not opt out of `store` lands here, so it is one prepared statement rather than a query built per call.
+   */
   async remember(row: Omit<StoredResponse, 'expiresAt'>): Promise<void> {
-    await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(StoredResponseEntity)
-      .values({ ...row, expiresAt: new Date(Date.now() + STORED_RESPONSE_TTL_MS) })
-      .orIgnore()
-      .execute();
+    await this.dataSource.query(REMEMBER_SQL, [
+      row.responseId,
+      row.memberId,
+      row.allocationId,
+      row.modelId,
+      row.providerId,
+      row.credentialId,
+      new Date(Date.now() + STORED_RESPONSE_TTL_MS),
+    ]);
   }
 
   /** The live row for a response id (an expired row counts as gone). */
