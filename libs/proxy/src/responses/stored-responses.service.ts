@@ -20,6 +20,11 @@ export type StoredResponse = Pick<
 @Injectable()
 export class StoredResponses implements OnModuleInit, OnApplicationShutdown {
   private sweeper: NodeJS.Timeout | undefined;
+  /**
+   * Rows being written. The client has its answer before its row is in the database, and a client that chains at
+   * once (`previous_response_id` in the very next call) must find it: this process answers from here meanwhile.
+   */
+  private readonly writing = new Map<string, { row: StoredResponse; write: Promise<unknown> }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -39,24 +44,31 @@ export class StoredResponses implements OnModuleInit, OnApplicationShutdown {
    * not opt out of `store` lands here, so it is one prepared statement rather than a query built per call.
    */
   async remember(row: Omit<StoredResponse, 'expiresAt'>): Promise<void> {
-    await this.dataSource.query(REMEMBER_SQL, [
-      row.responseId,
-      row.memberId,
-      row.allocationId,
-      row.modelId,
-      row.providerId,
-      row.credentialId,
-      new Date(Date.now() + STORED_RESPONSE_TTL_MS),
-    ]);
+    if (this.writing.has(row.responseId)) return; // the first owner's row is on its way
+    const stored: StoredResponse = { ...row, expiresAt: new Date(Date.now() + STORED_RESPONSE_TTL_MS) };
+    const write = this.dataSource
+      .query(REMEMBER_SQL, [
+        row.responseId,
+        row.memberId,
+        row.allocationId,
+        row.modelId,
+        row.providerId,
+        row.credentialId,
+        stored.expiresAt,
+      ])
+      .finally(() => this.writing.delete(row.responseId));
+    this.writing.set(row.responseId, { row: stored, write });
+    await write;
   }
 
   /** The live row for a response id (an expired row counts as gone). */
   async find(responseId: string): Promise<StoredResponse | undefined> {
-    const row = await this.dataSource.getRepository(StoredResponseEntity).findOneBy({ responseId });
+    const row = this.writing.get(responseId)?.row ?? (await this.dataSource.getRepository(StoredResponseEntity).findOneBy({ responseId }));
     return row && row.expiresAt.getTime() > Date.now() ? row : undefined;
   }
 
   async forget(responseId: string): Promise<void> {
+    await this.writing.get(responseId)?.write.catch(() => undefined); // else the row could land after its deletion
     await this.dataSource.getRepository(StoredResponseEntity).delete({ responseId });
   }
 
