@@ -5,8 +5,9 @@ import { AdminBootstrapService } from '@allot/identity';
 import { OpenAiExceptionFilter } from '@allot/proxy';
 import type { AppConfig } from '@allot/platform';
 import { ApiExceptionFilter } from './http/api-exception.filter';
-import { consoleHandlers } from './http/console-static';
-import { requestId } from './http/request-id';
+import { json } from 'express';
+import { consoleHandler } from './http/console-static';
+import { frontDoor } from './http/front-door';
 import { openHttpRuntime } from './runtime';
 
 export interface StartedServer {
@@ -24,13 +25,11 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<St
   const { app } = runtime;
   try {
     app.disable('x-powered-by');
-    app.use(requestId);
-    app.useBodyParser('json', { limit: config.http.bodyLimitBytes });
     app.useGlobalFilters(new ApiExceptionFilter(logger, new OpenAiExceptionFilter(app.get(LedgerWriter), logger)));
     const consoleDir = config.consoleDir ?? resolve('dist/console/browser');
-    const { handlers, available } = consoleHandlers(consoleDir);
-    if (!available) logger.warn({ consoleDir }, 'console not built; serving the API only');
-    for (const handler of handlers) app.use(handler);
+    const consoleApp = consoleHandler(consoleDir);
+    if (!consoleApp.available) logger.warn({ consoleDir }, 'console not built; serving the API only');
+    app.use(frontDoor(json({ limit: config.http.bodyLimitBytes }), consoleApp.handler));
 
     const invitation = await app.get(AdminBootstrapService).ensureFirstAdmin(config.bootstrapAdmin);
     await app.listen(config.http.port, config.http.host);
