@@ -1,6 +1,7 @@
 import type { ProviderType } from '@allot/contracts';
 import { GatewayErrors } from '../errors/gateway-error';
 import { anthropicDocumentToChat } from './documents';
+import { carryReasoning, decodeReasoning, wantReasoningSummary, type CarriedReasoning, type ReasoningVendor } from './reasoning-carrier';
 
 /**
  * Anthropic Messages request → Chat Completions request, as a pure function (so Claude Code and the Anthropic SDKs
@@ -36,7 +37,17 @@ export function effortFor(budget: number): 'low' | 'medium' | 'high' {
   return budget <= 2048 ? 'low' : budget <= 8192 ? 'medium' : 'high';
 }
 
-export function messagesToOpenAiChat(body: Json, upstreamModel: string, provider: ProviderType): Json {
+/** Options of {@link messagesToOpenAiChat}. */
+export interface MessagesToChatOptions {
+  /**
+   * The vendor whose reasoning the gateway returned as `thinking` blocks signed with its own encoding (see
+   * reasoning-carrier.ts): such blocks become carried reasoning on their assistant message, and `thinking` asks for
+   * the vendor's thought summaries. Without one (OpenAI-wire models), every thinking block is dropped.
+   */
+  carry?: ReasoningVendor;
+}
+
+export function messagesToOpenAiChat(body: Json, upstreamModel: string, provider: ProviderType, options: MessagesToChatOptions = {}): Json {
   for (const [field, value] of Object.entries(body)) {
     if (!HANDLED.has(field) && value !== null && value !== undefined) throw untranslatable(`"${field}"`);
   }
@@ -49,7 +60,7 @@ export function messagesToOpenAiChat(body: Json, upstreamModel: string, provider
   for (const raw of body.messages as Json[]) {
     const content = typeof raw.content === 'string' ? [{ type: 'text', text: raw.content }] : ((raw.content as Json[] | undefined) ?? []);
     if (raw.role === 'user') messages.push(...userMessages(content));
-    else if (raw.role === 'assistant') messages.push(assistantMessage(content));
+    else if (raw.role === 'assistant') messages.push(assistantMessage(content, options.carry));
     else throw untranslatable(`a message with role "${String(raw.role)}"`);
   }
 
@@ -79,7 +90,11 @@ export function messagesToOpenAiChat(body: Json, upstreamModel: string, provider
   const format = outputFormat(body);
   if (format) out.response_format = format;
   const thinking = body.thinking as Json | undefined;
-  if (thinking?.type === 'enabled' && typeof thinking.budget_tokens === 'number') out.reasoning_effort = effortFor(thinking.budget_tokens);
+  if (thinking?.type === 'enabled' && typeof thinking.budget_tokens === 'number') {
+    out.reasoning_effort = effortFor(thinking.budget_tokens);
+    // Thinking asked for on the Messages wire is thinking shown: the vendor's summaries come back as thinking blocks.
+    if (options.carry) wantReasoningSummary(out);
+  }
   return out;
 }
 
@@ -126,9 +141,13 @@ function userMessages(blocks: Json[]): Json[] {
   return out;
 }
 
-function assistantMessage(blocks: Json[]): Json {
+/** Where a thinking block's signature is read from, for the 400 an altered gateway signature gets. */
+const SIGNATURE_FIELD = { what: 'The signature of a thinking block in "messages"', param: 'messages' };
+
+function assistantMessage(blocks: Json[], carry: ReasoningVendor | undefined): Json {
   let text = '';
   const toolCalls: Json[] = [];
+  let carried: CarriedReasoning | undefined;
   for (const block of blocks) {
     if (block.type === 'text') text += String(block.text ?? '');
     else if (block.type === 'tool_use') {
@@ -138,11 +157,20 @@ function assistantMessage(blocks: Json[]): Json {
         function: { name: String(block.name), arguments: JSON.stringify(block.input ?? {}) },
       });
     } else if (block.type === 'thinking' || block.type === 'redacted_thinking') {
-      // Another vendor's reasoning cannot be replayed to this one, and models do not need earlier turns' thinking.
-      continue;
+      // The gateway's own encoding of this vendor's reasoning (thought signatures) goes back to it. Anything else is
+      // another vendor's (Claude's, in a session moved from Claude): it cannot be replayed to this one, and models do
+      // not need earlier turns' thinking.
+      const items = carry && block.type === 'thinking' ? decodeReasoning(block.signature, carry, SIGNATURE_FIELD) : undefined;
+      if (items && carry) {
+        const summary = typeof block.thinking === 'string' && block.thinking ? [block.thinking] : [];
+        carried = carried
+          ? { vendor: carry, items: [...carried.items, ...items], summary: [...carried.summary, ...summary] }
+          : { vendor: carry, items, summary };
+      }
     } else throw untranslatable(`a "${String(block.type)}" block in an assistant turn`);
   }
-  return { role: 'assistant', content: text || null, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) };
+  const message: Json = { role: 'assistant', content: text || null, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) };
+  return carryReasoning(message, carried);
 }
 
 function textOf(blocks: Json[] | undefined, where: string): string {

@@ -3,6 +3,7 @@ import { anthropicErrorBody } from '../errors/anthropic-error-body';
 import type { GatewayError } from '../errors/gateway-error';
 import { readChatEvent, tokenCount } from '../relay/chat-wire';
 import type { StreamProtocol } from '../relay/stream-protocols';
+import { carriedReasoning, encodeReasoning, REASONING_DELTA, type ReasoningDelta, type ReasoningVendor } from './reasoning-carrier';
 
 type Json = Record<string, unknown>;
 
@@ -15,17 +16,35 @@ export const STOP_REASONS: Record<string, string> = {
   content_filter: 'refusal',
 };
 
-/** OpenAI usage as Anthropic reports it: cached prompt tokens are cache reads, the rest plain input. */
-export function anthropicUsage(usage: Json | undefined): Json {
+/**
+ * OpenAI usage as Anthropic reports it: cached prompt tokens are cache reads, the rest plain input; output includes the
+ * reasoning. With `thinkingTokens` (answers that return the vendor's thinking as thinking blocks), the reasoning part is
+ * also told apart, as Anthropic does, in `output_tokens_details.thinking_tokens`.
+ */
+export function anthropicUsage(usage: Json | undefined, thinkingTokens = false): Json {
   const n = tokenCount;
   const cached = Math.min(n((usage?.prompt_tokens_details as Json | undefined)?.cached_tokens), n(usage?.prompt_tokens));
+  const reasoning = n((usage?.completion_tokens_details as Json | undefined)?.reasoning_tokens);
   return {
     input_tokens: n(usage?.prompt_tokens) - cached,
     cache_creation_input_tokens: 0,
     cache_read_input_tokens: cached,
     output_tokens: n(usage?.completion_tokens),
+    ...(thinkingTokens && reasoning > 0 ? { output_tokens_details: { thinking_tokens: reasoning } } : {}),
   };
 }
+
+/**
+ * The `thinking` block that returns a vendor's carried reasoning (see reasoning-carrier.ts) to an Anthropic client: its
+ * thought summaries as the thinking text (possibly empty) and, as the signature, the gateway's encoding of what the
+ * vendor needs back (Gemini's thought signatures) — the same `allot.<vendor>.v1.` value as a Responses reasoning
+ * item's `encrypted_content`. Claude Code replays thinking blocks verbatim, so the next turn can hand them back.
+ */
+export const carriedThinkingBlock = (vendor: ReasoningVendor, items: Json[], summary: string[]): Json => ({
+  type: 'thinking',
+  thinking: summary.join('\n\n'),
+  signature: encodeReasoning(vendor, items),
+});
 
 function parseArguments(text: string): unknown {
   try {
@@ -35,11 +54,17 @@ function parseArguments(text: string): unknown {
   }
 }
 
-/** A `chat.completion` as an Anthropic `message`. */
-export function openAiChatToMessage(chat: Json, requestedModel: string): Json {
+/**
+ * A `chat.completion` as an Anthropic `message`. With `carry` (a chat answer translated from Gemini), reasoning carried
+ * on the message (see reasoning-carrier.ts) comes first, as a `thinking` block, and the usage tells the thinking tokens
+ * apart, as a stream of the same call does.
+ */
+export function openAiChatToMessage(chat: Json, requestedModel: string, carry = false): Json {
   const choice = ((chat.choices as Json[] | undefined) ?? [])[0] ?? {};
   const message = (choice.message ?? {}) as Json;
   const content: Json[] = [];
+  const carried = carry ? carriedReasoning(message) : undefined;
+  if (carried) content.push(carriedThinkingBlock(carried.vendor, carried.items, carried.summary));
   if (typeof message.content === 'string' && message.content) content.push({ type: 'text', text: message.content });
   for (const call of (message.tool_calls as Json[] | undefined) ?? []) {
     const fn = (call.function ?? {}) as Json;
@@ -53,7 +78,7 @@ export function openAiChatToMessage(chat: Json, requestedModel: string): Json {
     content,
     stop_reason: STOP_REASONS[String(choice.finish_reason)] ?? 'end_turn',
     stop_sequence: null,
-    usage: anthropicUsage(chat.usage as Json | undefined),
+    usage: anthropicUsage(chat.usage as Json | undefined, carry),
   };
 }
 
@@ -63,18 +88,28 @@ const event = (type: string, data: Json) => `event: ${type}\ndata: ${JSON.string
  * Chat Completions chunks → Anthropic's Messages events: `message_start` at the first chunk, a text block opened at
  * the first content delta, one `tool_use` block per tool call (arguments as `input_json_delta`), blocks closed as the
  * next one opens, and at `[DONE]` the `message_delta` (stop reason and usage, which the gateway asked upstream for)
- * and `message_stop`. An upstream `{"error":…}` chunk becomes an `error` event.
+ * and `message_stop`. An upstream `{"error":…}` chunk becomes an `error` event. Created with `carry` (a composed stream
+ * from Gemini), carried reasoning deltas (see reasoning-carrier.ts) become `thinking` blocks, as Claude streams them:
+ * `content_block_start` (thinking), `thinking_delta`s of the thought summary, and before `content_block_stop` a
+ * `signature_delta` with the gateway's encoding of the thought signatures ({@link carriedThinkingBlock}). A signature
+ * that arrives after text (Gemini signs the call that follows it) opens a thinking block of its own before the call.
  */
 export class ChatAsMessagesStream implements StreamProtocol {
   complete = false;
   upstreamFailure: { code: string; message: string } | undefined;
   private started = false;
-  private openBlock: { index: number; kind: 'text' | 'tool'; toolIndex?: number } | undefined;
+  private openBlock:
+    | { index: number; kind: 'text' | 'tool'; toolIndex?: number }
+    | { index: number; kind: 'thinking'; vendor: ReasoningVendor; items: Json[] }
+    | undefined;
   private blocks = 0;
   private stopReason = 'end_turn';
   private openAiUsage: Json | undefined;
 
-  constructor(private readonly requestedModel: string) {}
+  constructor(
+    private readonly requestedModel: string,
+    private readonly carry = false,
+  ) {}
 
   get usage(): NormalizedUsage | undefined {
     return normalizeOpenAiUsage(this.openAiUsage);
@@ -95,6 +130,8 @@ export class ChatAsMessagesStream implements StreamProtocol {
     const choice = ((chunk.choices as Json[] | undefined) ?? [])[0];
     if (!choice) return out || undefined;
     const delta = (choice.delta ?? {}) as Json;
+    const reasoning = this.carry ? (delta[REASONING_DELTA] as ReasoningDelta | undefined) : undefined;
+    if (reasoning) out += this.thinking(reasoning);
     if (typeof delta.content === 'string' && delta.content) {
       if (this.openBlock?.kind !== 'text') out += this.open('text', { type: 'text', text: '' });
       out += event('content_block_delta', { index: this.openBlock!.index, delta: { type: 'text_delta', text: delta.content } });
@@ -146,11 +183,35 @@ export class ChatAsMessagesStream implements StreamProtocol {
     return closing + event('content_block_start', { index: this.openBlock.index, content_block: block });
   }
 
+  /** A piece of carried reasoning: opens a thinking block (closing what was open), streams its summary, keeps items. */
+  private thinking(piece: ReasoningDelta): string {
+    let out = '';
+    if (this.openBlock?.kind !== 'thinking' || this.openBlock.vendor !== piece.vendor) {
+      out += this.close();
+      this.openBlock = { index: this.blocks++, kind: 'thinking', vendor: piece.vendor, items: [] };
+      out += event('content_block_start', {
+        index: this.openBlock.index,
+        content_block: { type: 'thinking', thinking: '', signature: '' },
+      });
+    }
+    if (piece.item) this.openBlock.items.push(piece.item);
+    if (typeof piece.text === 'string' && piece.text)
+      out += event('content_block_delta', { index: this.openBlock.index, delta: { type: 'thinking_delta', thinking: piece.text } });
+    return out;
+  }
+
   private close(): string {
-    if (!this.openBlock) return '';
-    const text = event('content_block_stop', { index: this.openBlock.index });
+    const open = this.openBlock;
+    if (!open) return '';
     this.openBlock = undefined;
-    return text;
+    const signature =
+      open.kind === 'thinking'
+        ? event('content_block_delta', {
+            index: open.index,
+            delta: { type: 'signature_delta', signature: String(carriedThinkingBlock(open.vendor, open.items, []).signature) },
+          })
+        : '';
+    return signature + event('content_block_stop', { index: open.index });
   }
 
   private finish(): string {
@@ -159,7 +220,10 @@ export class ChatAsMessagesStream implements StreamProtocol {
     return (
       opening +
       this.close() +
-      event('message_delta', { delta: { stop_reason: this.stopReason, stop_sequence: null }, usage: anthropicUsage(this.openAiUsage) }) +
+      event('message_delta', {
+        delta: { stop_reason: this.stopReason, stop_sequence: null },
+        usage: anthropicUsage(this.openAiUsage, this.carry),
+      }) +
       event('message_stop', {})
     );
   }

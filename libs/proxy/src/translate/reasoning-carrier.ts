@@ -71,12 +71,22 @@ export function encodeReasoning(vendor: ReasoningVendor, items: Json[]): string 
   return prefix(vendor) + Buffer.from(JSON.stringify(items), 'utf8').toString('base64url');
 }
 
+/** Where an encoding was read from, for the 400 an altered one gets. */
+export interface EncodedReasoningField {
+  /** The field in words, e.g. "The signature of a thinking block in \"messages\"". */
+  readonly what: string;
+  readonly param: string;
+}
+
+const RESPONSES_FIELD: EncodedReasoningField = { what: 'The encrypted_content of a reasoning item in "input"', param: 'input' };
+
 /**
- * The items a reasoning item's `encrypted_content` carries for this vendor; undefined when it is not the gateway's
- * encoding for this vendor (another vendor's, OpenAI's own: opaque, not replayable here). A value with the prefix but
- * not decodable was altered: a 400, rather than a turn the vendor would refuse less clearly.
+ * The items a reasoning item's `encrypted_content` (or a Messages thinking block's `signature`, the same encoding)
+ * carries for this vendor; undefined when it is not the gateway's encoding for this vendor (another vendor's, OpenAI's
+ * or Anthropic's own: opaque, not replayable here). A value with the prefix but not decodable was altered: a 400,
+ * rather than a turn the vendor would refuse less clearly.
  */
-export function decodeReasoning(encrypted: unknown, vendor: ReasoningVendor): Json[] | undefined {
+export function decodeReasoning(encrypted: unknown, vendor: ReasoningVendor, field = RESPONSES_FIELD): Json[] | undefined {
   if (typeof encrypted !== 'string' || !encrypted.startsWith(prefix(vendor))) return undefined;
   try {
     const items = JSON.parse(Buffer.from(encrypted.slice(prefix(vendor).length), 'base64url').toString('utf8')) as unknown;
@@ -84,10 +94,7 @@ export function decodeReasoning(encrypted: unknown, vendor: ReasoningVendor): Js
   } catch {
     // SyntaxError from JSON.parse: not the gateway's encoding after all; refused below.
   }
-  throw GatewayErrors.invalidBody(
-    'The encrypted_content of a reasoning item in "input" was altered: replay it as it was received.',
-    'input',
-  );
+  throw GatewayErrors.invalidBody(`${field.what} was altered: replay it as it was received.`, field.param);
 }
 
 const SUMMARY_WANTED = Symbol('allot.reasoningSummaryWanted');

@@ -50,13 +50,19 @@ const chatToAnthropicApi = (carry: boolean): WireTranslation => ({
 });
 const chatToAnthropic = chatToAnthropicApi(false);
 
-/** Claude Code and the Anthropic SDKs on OpenAI, Azure OpenAI and OpenAI-compatible models. */
-const messagesToOpenAi: WireTranslation = {
+/**
+ * Claude Code and the Anthropic SDKs through the Chat Completions wire. With `carry` (the Gemini leg), the vendor's
+ * reasoning rides in `thinking` blocks signed with the gateway's encoding, replayed on the next turn (see
+ * reasoning-carrier.ts).
+ */
+const messagesThroughChat = (carry?: ReasoningVendor): WireTranslation => ({
   upstreamOperation: 'chat',
-  request: (body, call) => messagesToOpenAiChat(body, call.route.upstreamName, call.route.provider.type),
-  response: (chat, call) => ({ body: openAiChatToMessage(chat, call.requestedModel), usage: normalizeOpenAiUsage(chat.usage) }),
-  stream: (call) => new ChatAsMessagesStream(call.requestedModel),
-};
+  request: (body, call) => messagesToOpenAiChat(body, call.route.upstreamName, call.route.provider.type, carry ? { carry } : {}),
+  response: (chat, call) => ({ body: openAiChatToMessage(chat, call.requestedModel, !!carry), usage: normalizeOpenAiUsage(chat.usage) }),
+  stream: (call) => new ChatAsMessagesStream(call.requestedModel, !!carry),
+});
+/** Claude Code and the Anthropic SDKs on OpenAI, Azure OpenAI and OpenAI-compatible models. */
+const messagesToOpenAi = messagesThroughChat();
 
 /**
  * Chat completions clients on Gemini models: `generateContent`, or `streamGenerateContent?alt=sse` for streams. With
@@ -124,7 +130,7 @@ const TRANSLATIONS: Partial<Record<UpstreamOperation, Partial<Record<ProviderTyp
     openai: messagesToOpenAi,
     'azure-openai': messagesToOpenAi,
     'openai-compatible': messagesToOpenAi,
-    gemini: throughChat(messagesToOpenAi, chatToGeminiPlain),
+    gemini: throughChat(messagesThroughChat('gemini'), chatToGeminiApi(true)),
   },
   responses: {
     gemini: throughChat(responsesThroughChat('gemini'), chatToGeminiApi(true)),
