@@ -30,13 +30,16 @@ models:
   - slug: anthropic/claude-sonnet-4-5
     prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "3", cachedInputPer1M: "0.30", cacheWritePer1M: "3.75", cacheWrite1hPer1M: "6", outputPer1M: "15" }]
   - slug: openai/gpt-5.4
+    prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "2", cachedInputPer1M: "0.50", outputPer1M: "8" }]
+  - { slug: openai/gpt-4.1, responses: unavailable }
 members: [{ identifier: dev }, { identifier: thinker }]
 allocations:
   - { member: dev, model: anthropic/claude-sonnet-4-5 }
   - { member: dev, model: openai/gpt-5.4 }
+  - { member: dev, model: openai/gpt-4.1 }
   - { member: thinker, model: anthropic/claude-sonnet-4-5, quota: { tokensPerMonth: 10000 } }
 keys:
-  - { member: dev, name: claude, allocations: [anthropic/claude-sonnet-4-5, openai/gpt-5.4] }
+  - { member: dev, name: claude, allocations: [anthropic/claude-sonnet-4-5, openai/gpt-5.4, openai/gpt-4.1] }
   - { member: thinker, name: main, allocations: [anthropic/claude-sonnet-4-5] }
 `,
       { ALLOT_UPSTREAM_IDLE_TIMEOUT_MS: '1500' },
@@ -350,45 +353,147 @@ keys:
   });
 
   describe('the Messages wire translated to an OpenAI model (official @anthropic-ai/sdk, as Claude Code)', () => {
-    it('should answer a message from an OpenAI model in Anthropic shape and bill it', async () => {
+    const tools: Anthropic.Tool[] = [{ name: 'bash', input_schema: { type: 'object', properties: { command: { type: 'string' } } } }];
+    /** What the ledger charges for usage an Anthropic client saw (prices of openai/gpt-5.4, µ$ per token). */
+    const costSeen = (u: Anthropic.Usage) => u.input_tokens * 2 + (u.cache_read_input_tokens ?? 0) * 0.5 + u.output_tokens * 8;
+
+    it('should answer a message from an OpenAI model through its Responses API, in Anthropic shape, and bill it', async () => {
+      h.fake.script({ cachedTokens: 8 });
       const { data, response } = await client.messages
         .create({ model: 'openai/gpt-5.4', max_tokens: 200, system: 'Be brief.', messages: [{ role: 'user', content: 'Say hello' }] })
         .withResponse();
       expect(data).toMatchObject({ type: 'message', role: 'assistant', model: 'openai/gpt-5.4', stop_reason: 'end_turn' });
-      expect(data.content).toEqual([{ type: 'text', text: 'Hello from the fake upstream!' }]);
+      expect(data.content).toEqual([{ type: 'text', text: 'Hello from the fake Responses API!' }]);
       const sent = h.fake.received.at(-1)!;
-      expect(sent.path).toBe('/v1/chat/completions');
-      expect(sent.body).toMatchObject({
+      expect(sent.path).toBe('/v1/responses');
+      expect(sent.body).toEqual({
         model: 'gpt-5.4',
-        max_completion_tokens: 200,
-        messages: [
-          { role: 'system', content: 'Be brief.' },
-          { role: 'user', content: 'Say hello' },
-        ],
+        instructions: 'Be brief.',
+        input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Say hello' }] }],
+        max_output_tokens: 200,
+        store: false,
       });
+      expect(data.usage.cache_read_input_tokens).toBe(8);
       const record = await h.ledger(response.headers.get('x-request-id'));
-      expect(record).toMatchObject({ endpoint: 'messages', outcome: 'success' });
+      expect(record).toMatchObject({ endpoint: 'messages', outcome: 'success', cached_input_tokens: '8' });
       expect(Number(record.input_tokens)).toBe(data.usage.input_tokens + (data.usage.cache_read_input_tokens ?? 0));
       expect(Number(record.output_tokens)).toBe(data.usage.output_tokens);
+      expect(Number(record.cost_micros)).toBe(costSeen(data.usage));
     });
 
-    it('should stream a tool call as tool_use events and carry the tool result back as a tool message', async () => {
-      h.fake.script({ toolCall: { name: 'bash', arguments: '{"command":"ls -la"}' } }, { content: 'Three files.' });
-      const tools: Anthropic.Tool[] = [{ name: 'bash', input_schema: { type: 'object', properties: { command: { type: 'string' } } } }];
+    it('should stream a tool-use turn with thinking, and replay its reasoning item byte-identical before the call on the next turn', async () => {
+      const encryptedContent = 'gAAAAABo-opaque+/reasoning==';
+      h.fake.script(
+        {
+          reasoning: { summary: 'The user wants a listing.', encryptedContent },
+          toolCall: { name: 'bash', arguments: '{"command":"ls -la"}' },
+        },
+        { content: 'Three files.', cachedTokens: 16 },
+      );
       const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'list files' }];
-      const first = await client.messages.stream({ model: 'openai/gpt-5.4', max_tokens: 300, tools, messages }).finalMessage();
+      const thinking = { type: 'enabled' as const, budget_tokens: 4096 };
+      const { data: stream, response } = await client.messages
+        .stream({ model: 'openai/gpt-5.4', max_tokens: 8000, thinking, tools, messages })
+        .withResponse();
+      const first = await stream.finalMessage();
+      expect(first.stop_reason).toBe('tool_use');
+      expect(first.content.map((b) => b.type)).toEqual(['thinking', 'tool_use']);
+      const thought = first.content[0] as Anthropic.ThinkingBlock;
+      expect(thought.thinking).toBe('The user wants a listing.');
+      expect(thought.signature).toMatch(/^allot\.openai\.v1\./);
+      const toolUse = first.content[1] as Anthropic.ToolUseBlock;
+      expect(toolUse).toMatchObject({ id: 'call_fake_0001', name: 'bash', input: { command: 'ls -la' } });
+      expect(h.fake.received.at(-1)!.body).toMatchObject({
+        stream: true,
+        store: false,
+        include: ['reasoning.encrypted_content'],
+        reasoning: { effort: 'medium', summary: 'auto' },
+        max_output_tokens: 8000,
+        tools: [{ type: 'function', name: 'bash', strict: false }],
+      });
+      const firstRecord = await h.ledger(response.headers.get('x-request-id'));
+      expect(firstRecord).toMatchObject({ endpoint: 'messages', stream: true, outcome: 'success', reasoning_tokens: '12' });
+      expect(Number(firstRecord.input_tokens)).toBe(first.usage.input_tokens + (first.usage.cache_read_input_tokens ?? 0));
+      expect(Number(firstRecord.output_tokens)).toBe(first.usage.output_tokens);
+      expect(Number(firstRecord.cost_micros)).toBe(costSeen(first.usage));
+
+      // Claude Code replays the assistant turn as it received it, thinking block first.
+      const { data: second, response: secondResponse } = await client.messages
+        .create({
+          model: 'openai/gpt-5.4',
+          max_tokens: 8000,
+          thinking,
+          tools,
+          messages: [
+            ...messages,
+            { role: 'assistant', content: first.content },
+            { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: 'a b c' }] },
+          ],
+        })
+        .withResponse();
+      expect(second.content).toEqual([{ type: 'text', text: 'Three files.' }]);
+      expect(secondResponse.headers.get('x-allot-adjusted-params')).toBeNull();
+      const replay = h.fake.received.at(-1)!.body;
+      expect(replay).toMatchObject({ include: ['reasoning.encrypted_content'], store: false });
+      expect(replay.input).toEqual([
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'list files' }] },
+        { type: 'reasoning', summary: [{ type: 'summary_text', text: 'The user wants a listing.' }], encrypted_content: encryptedContent },
+        { type: 'function_call', call_id: 'call_fake_0001', name: 'bash', arguments: '{"command":"ls -la"}' },
+        { type: 'function_call_output', call_id: 'call_fake_0001', output: 'a b c' },
+      ]);
+      const secondRecord = await h.ledger(secondResponse.headers.get('x-request-id'));
+      expect(secondRecord).toMatchObject({ cached_input_tokens: '16' });
+      expect(Number(secondRecord.input_tokens)).toBe(second.usage.input_tokens + (second.usage.cache_read_input_tokens ?? 0));
+      expect(Number(secondRecord.cost_micros)).toBe(costSeen(second.usage));
+    });
+
+    it('should accept a history Claude thought in, leaving its signed thinking out and saying so', async () => {
+      const { data, response } = await client.messages
+        .create({
+          model: 'openai/gpt-5.4',
+          max_tokens: 300,
+          tools,
+          messages: [
+            { role: 'user', content: 'list files' },
+            {
+              role: 'assistant',
+              content: [
+                { type: 'thinking', thinking: 'Claude thought this.', signature: 'EqQBCkYIBxgCKkDAnthropicSignature' },
+                { type: 'redacted_thinking', data: 'EmwKAhgBEgy3va3pzix/LafPsn4a' },
+                { type: 'tool_use', id: 'toolu_01', name: 'bash', input: { command: 'ls' } },
+              ],
+            },
+            { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01', content: 'a b c', is_error: false }] },
+          ],
+        })
+        .withResponse();
+      expect(data.type).toBe('message');
+      expect(response.headers.get('x-allot-adjusted-params')).toBe('messages.thinking');
+      expect((h.fake.received.at(-1)!.body.input as { type: string }[]).map((item) => item.type)).toEqual([
+        'message',
+        'function_call',
+        'function_call_output',
+      ]);
+    });
+
+    it('should keep the chat path for a model whose provider lacks the Responses API: a streamed tool call and its result', async () => {
+      h.fake.script({ toolCall: { name: 'bash', arguments: '{"command":"ls -la"}' } }, { content: 'Three files.' });
+      const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'list files' }];
+      const first = await client.messages.stream({ model: 'openai/gpt-4.1', max_tokens: 300, tools, messages }).finalMessage();
       expect(first.stop_reason).toBe('tool_use');
       const toolUse = first.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use')!;
       expect(toolUse).toMatchObject({ name: 'bash', input: { command: 'ls -la' } });
       expect(first.usage.output_tokens).toBeGreaterThan(0);
+      expect(h.fake.received.at(-1)!.path).toBe('/v1/chat/completions');
       expect(h.fake.received.at(-1)!.body).toMatchObject({
+        model: 'gpt-4.1',
         stream: true,
         stream_options: { include_usage: true },
         tools: [{ type: 'function', function: { name: 'bash' } }],
       });
 
       const second = await client.messages.create({
-        model: 'openai/gpt-5.4',
+        model: 'openai/gpt-4.1',
         max_tokens: 300,
         tools,
         messages: [

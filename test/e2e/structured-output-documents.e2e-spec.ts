@@ -170,7 +170,7 @@ keys: [{ member: dev, name: all, allocations: [${CLAUDE}, ${GEMINI}, ${GPT}] }]
     );
   });
 
-  it('should send an Anthropic client’s output_config.format to an OpenAI model as a strict JSON schema response_format', async () => {
+  it('should send an Anthropic client’s output_config.format to an OpenAI model as a strict JSON schema text.format', async () => {
     h.fake.script({ content: '{"city":"Oslo"}' });
     const message = await claude.messages.create({
       model: GPT,
@@ -180,7 +180,7 @@ keys: [{ member: dev, name: all, allocations: [${CLAUDE}, ${GEMINI}, ${GPT}] }]
     } as Anthropic.MessageCreateParamsNonStreaming);
     expect(message.content).toEqual([{ type: 'text', text: '{"city":"Oslo"}' }]);
     expect(h.fake.received.at(-1)!.body).toMatchObject({
-      response_format: { type: 'json_schema', json_schema: { name: 'response', schema: CITY, strict: true } },
+      text: { format: { type: 'json_schema', name: 'response', schema: CITY, strict: true } },
     });
   });
 
@@ -250,14 +250,15 @@ keys: [{ member: dev, name: all, allocations: [${CLAUDE}, ${GEMINI}, ${GPT}] }]
       ],
     });
 
-    it('should send an Anthropic client’s document block to an OpenAI model as a chat file part', async () => {
+    it('should send an Anthropic client’s document block to an OpenAI model as an input_file', async () => {
       const message = await claude.messages.create(documentMessage(GPT));
       expect(message.type).toBe('message');
-      expect((h.fake.received.at(-1)!.body as { messages: unknown[] }).messages[0]).toEqual({
+      expect((h.fake.received.at(-1)!.body as { input: unknown[] }).input[0]).toEqual({
+        type: 'message',
         role: 'user',
         content: [
-          { type: 'file', file: { filename: 'Q3', file_data: `data:application/pdf;base64,${PDF}` } },
-          { type: 'text', text: 'Summarize.' },
+          { type: 'input_file', filename: 'Q3', file_data: `data:application/pdf;base64,${PDF}` },
+          { type: 'input_text', text: 'Summarize.' },
         ],
       });
     });

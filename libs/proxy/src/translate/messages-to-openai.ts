@@ -1,5 +1,5 @@
 import type { ProviderType } from '@allot/contracts';
-import { GatewayErrors } from '../errors/gateway-error';
+import { GatewayErrors, type GatewayError } from '../errors/gateway-error';
 import { anthropicDocumentToChat } from './documents';
 import { carryReasoning, decodeReasoning, wantReasoningSummary, type CarriedReasoning, type ReasoningVendor } from './reasoning-carrier';
 
@@ -103,12 +103,12 @@ export function messagesToOpenAiChat(body: Json, upstreamModel: string, provider
  * schema, strict, since Anthropic constrains the answer to it. OpenAI's strict mode wants every property required and
  * `additionalProperties: false`; a schema without them gets the provider's own 400.
  */
-function outputFormat(body: Json): Json | undefined {
+export function outputFormat(body: Json, refuse: (feature: string) => GatewayError = untranslatable): Json | undefined {
   const config = (body.output_config ?? undefined) as Json | undefined;
-  for (const key of Object.keys(config ?? {})) if (key !== 'format') throw untranslatable(`"output_config.${key}"`);
+  for (const key of Object.keys(config ?? {})) if (key !== 'format') throw refuse(`"output_config.${key}"`);
   const format = (config?.format ?? body.output_format ?? undefined) as Json | undefined;
   if (!format) return undefined;
-  if (format.type !== 'json_schema') throw untranslatable(`an output format of type "${String(format.type)}"`);
+  if (format.type !== 'json_schema') throw refuse(`an output format of type "${String(format.type)}"`);
   return { type: 'json_schema', json_schema: { name: 'response', schema: format.schema ?? { type: 'object' }, strict: true } };
 }
 

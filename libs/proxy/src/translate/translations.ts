@@ -14,6 +14,8 @@ import type { ReasoningVendor } from './reasoning-carrier';
 import { ComposedStream } from './composed-stream';
 import { answerAsAsked, streamAsAsked, withStructuredOutput } from './structured-output';
 import { ChatAsResponsesStream, chatToResponse } from './chat-to-responses';
+import { messagesToResponses } from './messages-to-responses';
+import { ResponsesAsMessagesStream, responseToMessage } from './responses-to-messages';
 import { gatewayResponseId, type StreamProtocol } from '../relay/stream-protocols';
 
 type Json = Record<string, unknown>;
@@ -124,6 +126,27 @@ function throughChat(outer: WireTranslation, inner: WireTranslation): WireTransl
   };
 }
 
+/**
+ * Claude Code and the Anthropic SDKs on a model whose provider has the Responses API: through it, statelessly, so
+ * OpenAI's reasoning survives tool-use turns (reasoning items ride in signed `thinking` blocks, see
+ * messages-to-responses.ts). What was left out (thinking another vendor signed) is named in `adjusted`.
+ */
+const messagesViaResponses: WireTranslation = {
+  upstreamOperation: 'responses',
+  request: (body, call, adjusted) => messagesToResponses(body, call.route.upstreamName, adjusted),
+  response: (response, call) => ({ body: responseToMessage(response, call.requestedModel), usage: normalizeOpenAiUsage(response.usage) }),
+  stream: (call) => new ResponsesAsMessagesStream(call.requestedModel),
+};
+
+/**
+ * Whether a model's provider serves the Responses API: OpenAI and Azure OpenAI do unless the model is flagged
+ * `unavailable`; an OpenAI-compatible server only when flagged `available` (most self-hosted servers lack it).
+ */
+function hasResponsesApi(route: Pick<ModelRoute, 'provider' | 'responses'>): boolean {
+  if (route.provider.type === 'openai-compatible') return route.responses === 'available';
+  return CHAT_PROVIDERS.has(route.provider.type) && route.responses !== 'unavailable';
+}
+
 const TRANSLATIONS: Partial<Record<UpstreamOperation, Partial<Record<ProviderType, WireTranslation>>>> = {
   chat: { anthropic: chatToAnthropic, gemini: chatToGeminiPlain },
   messages: {
@@ -147,6 +170,7 @@ export function translationFor(
   route: Pick<ModelRoute, 'provider' | 'responses'>,
 ): WireTranslation | undefined {
   if (operation === 'responses' && route.responses === 'unavailable' && CHAT_PROVIDERS.has(route.provider.type)) return responsesViaChat;
+  if (operation === 'messages' && hasResponsesApi(route)) return messagesViaResponses;
   return TRANSLATIONS[operation]?.[route.provider.type];
 }
 
