@@ -29,20 +29,26 @@ export class PriceBook {
   }
 
   async cost(modelId: string, usage: NormalizedUsage, startedAt: Date): Promise<CallCost> {
-    const inForce = await this.inForce(modelId, startedAt);
+    if (this.stale()) await this.fresh();
+    const inForce = this.inForce(modelId, startedAt);
     if (!inForce || inForce.unit !== 'token') return { costMicros: null, priceVersionId: inForce?.id ?? null };
     return { costMicros: priceTokens(usage, inForce) ?? null, priceVersionId: inForce.id };
   }
 
   /** The most a call can cost (see {@link priceWorstCase}), for quota reservations. */
   async worstCost(modelId: string, inputTokens: number, maxOutputTokens: number, startedAt: Date): Promise<CallCost> {
-    const inForce = await this.inForce(modelId, startedAt);
+    if (this.stale()) await this.fresh();
+    const inForce = this.inForce(modelId, startedAt);
     if (!inForce || inForce.unit !== 'token') return { costMicros: null, priceVersionId: inForce?.id ?? null };
     return { costMicros: priceWorstCase(inputTokens, maxOutputTokens, inForce) ?? null, priceVersionId: inForce.id };
   }
 
-  private async inForce(modelId: string, startedAt: Date): Promise<PriceVersionEntity | undefined> {
-    await this.fresh();
+  /** Every call asks twice (reservation, settlement): the fresh case stays synchronous. */
+  private stale(): boolean {
+    return Date.now() - this.loadedAt >= this.config.cacheTtlMs;
+  }
+
+  private inForce(modelId: string, startedAt: Date): PriceVersionEntity | undefined {
     let inForce: PriceVersionEntity | undefined;
     for (const v of this.byModel.get(modelId) ?? []) if (v.effectiveFrom.getTime() <= startedAt.getTime()) inForce = v;
     return inForce;
@@ -50,7 +56,6 @@ export class PriceBook {
 
   /** Past the TTL the current copy keeps serving while a background read replaces it; only the first load is awaited. */
   private async fresh(): Promise<void> {
-    if (Date.now() - this.loadedAt < this.config.cacheTtlMs) return;
     const hadCopy = this.loadedAt > 0;
     this.loading ??= this.dataSource
       .getRepository(PriceVersionEntity)
