@@ -70,6 +70,18 @@ describe('responseToMessage', () => {
       [{ type: 'text', text: 'Listing.' }],
     ],
     [
+      'raw reasoning text (open-weight models on OpenAI-compatible servers)',
+      response([{ id: 'rs_3', type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text: 'Raw.' }] }]),
+      'end_turn',
+      [
+        {
+          type: 'thinking',
+          thinking: 'Raw.',
+          signature: encodeOpenAiReasoning({ id: 'rs_3', summary: [] }),
+        },
+      ],
+    ],
+    [
       'broken call arguments',
       response([{ ...CALL, arguments: '{"dir":' }]),
       'tool_use',
@@ -207,6 +219,27 @@ describe(ResponsesAsMessagesStream.name, () => {
         { type: 'response.output_item.done', output_index: 0, item: { id: 'rs_2', type: 'reasoning', summary: [] } },
       ],
       [],
+    ],
+    [
+      'raw reasoning text deltas (open-weight models on OpenAI-compatible servers)',
+      [
+        { type: 'response.reasoning_text.delta', output_index: 0, content_index: 0, delta: 'Raw.' },
+        {
+          type: 'response.output_item.done',
+          output_index: 0,
+          item: { id: 'rs_3', type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text: 'Raw.' }] },
+        },
+      ],
+      [
+        { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } },
+        { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Raw.' } },
+        {
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'signature_delta', signature: encodeOpenAiReasoning({ id: 'rs_3', summary: [] }) },
+        },
+        { type: 'content_block_stop', index: 0 },
+      ],
     ],
     [
       'a function call whose arguments come only when done',

@@ -27,11 +27,17 @@ export function anthropicUsageOfResponse(usage: Json | undefined): Json {
   };
 }
 
-const summaryText = (item: Json) =>
-  ((item.summary as Json[] | undefined) ?? [])
+const partsText = (parts: unknown) =>
+  ((parts as Json[] | undefined) ?? [])
     .map((part) => (typeof part.text === 'string' ? part.text : ''))
     .filter(Boolean)
     .join('\n\n');
+
+/**
+ * The readable reasoning: the summary OpenAI's models give, else the raw `reasoning_text` content that open-weight
+ * models (gpt-oss) served by OpenAI-compatible servers return instead.
+ */
+const summaryText = (item: Json) => partsText(item.summary) || partsText(item.content);
 
 /**
  * A reasoning item is worth a thinking block when it can be read (summary) or replayed (encrypted content); a model
@@ -153,6 +159,9 @@ export class ResponsesAsMessagesStream implements StreamProtocol {
         break;
       case 'response.reasoning_summary_text.delta':
         out += this.thinking(outputIndex, Number(parsed.summary_index ?? 0), String(parsed.delta ?? ''));
+        break;
+      case 'response.reasoning_text.delta':
+        out += this.thinking(outputIndex, Number(parsed.content_index ?? 0), String(parsed.delta ?? ''));
         break;
       case 'response.output_text.delta':
         out += this.text(outputIndex, String(parsed.delta ?? ''));
