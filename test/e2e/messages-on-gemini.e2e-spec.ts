@@ -1,10 +1,12 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { ContentBlockParam, MessageParam, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages/messages';
+import { AnthropicFake } from '../fakes/anthropic-fake';
 import { GeminiFake } from '../fakes/gemini-fake';
 import { PROVIDER_KEYS } from '../support/canary-secrets';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
 
 const MODEL = 'gemini/gemini-3-pro-preview';
+const CLAUDE = 'anthropic/claude-sonnet-4-5';
 const STREAM = '/v1beta/models/gemini-3-pro-preview:streamGenerateContent?alt=sse';
 const GENERATE = '/v1beta/models/gemini-3-pro-preview:generateContent';
 const BASH = {
@@ -22,11 +24,13 @@ type Part = Record<string, unknown>;
  */
 describe('the Anthropic Messages wire on a Gemini 3 model, thinking across tool-use turns (official @anthropic-ai/sdk)', () => {
   let gemini: GeminiFake;
+  let anthropic: AnthropicFake;
   let h: GatewayHarness;
   let client: Anthropic;
 
   beforeAll(async () => {
     gemini = await new GeminiFake().start();
+    anthropic = await new AnthropicFake().start();
     h = await startGatewayHarness(
       () => `
 version: 1
@@ -35,22 +39,31 @@ providers:
     type: gemini
     baseUrl: ${gemini.url}
     credentials: [{ label: main, apiKey: { env: GEMINI_KEY } }]
+  - name: anthropic
+    type: anthropic
+    baseUrl: ${anthropic.url}
+    credentials: [{ label: main, apiKey: { env: ANTHROPIC_KEY } }]
 models:
   - slug: ${MODEL}
     prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "2", cachedInputPer1M: "0.2", outputPer1M: "12" }]
+  - slug: ${CLAUDE}
 members: [{ identifier: dev }]
-allocations: [{ member: dev, model: ${MODEL} }]
-keys: [{ member: dev, name: claude-code, allocations: [${MODEL}] }]
+allocations: [{ member: dev, model: ${MODEL} }, { member: dev, model: ${CLAUDE} }]
+keys: [{ member: dev, name: claude-code, allocations: [${MODEL}, ${CLAUDE}] }]
 `,
       { ALLOT_UPSTREAM_IDLE_TIMEOUT_MS: '1500' },
-      { GEMINI_KEY: PROVIDER_KEYS.geminiMain },
+      { GEMINI_KEY: PROVIDER_KEYS.geminiMain, ANTHROPIC_KEY: PROVIDER_KEYS.anthropicMain },
     );
     client = new Anthropic({ apiKey: h.keys['dev/claude-code']!, baseURL: h.server.url, maxRetries: 0 });
   });
-  afterEach(() => gemini.clearScripts());
+  afterEach(() => {
+    gemini.clearScripts();
+    anthropic.clearScripts();
+  });
   afterAll(async () => {
     await h?.stop();
     await gemini?.stop();
+    await anthropic?.stop();
   });
 
   const question: MessageParam = { role: 'user', content: 'create hello.txt' };
@@ -220,5 +233,29 @@ keys: [{ member: dev, name: claude-code, allocations: [${MODEL}] }]
       error: { type: 'invalid_request_error', message: expect.stringContaining('signature of a thinking block') as string },
     });
     expect(gemini.received.length).toBe(before);
+  });
+
+  it('should leave the gateway’s thinking blocks out when the session moves on to a Claude model (Anthropic would refuse them), and say so', async () => {
+    gemini.script({
+      thoughts: { summary: 'On Gemini.', signature: 'c2lnLW1vdmVk' },
+      functionCall: { name: 'bash', args: { command: 'ls' } },
+    });
+    const first = await client.messages.create({ model: MODEL, max_tokens: 512, thinking: THINKING, tools: [BASH], messages: [question] });
+    expect(first.content.map((b) => b.type)).toEqual(['thinking', 'tool_use']);
+
+    anthropic.script({ content: 'continued on Claude' });
+    const toolUse = first.content[1]!;
+    const { data, response } = await client.messages
+      .create({
+        model: CLAUDE,
+        max_tokens: 512,
+        tools: [BASH],
+        messages: nextTurn(first.content, toolUse.type === 'tool_use' ? toolUse.id : ''),
+      })
+      .withResponse();
+    expect(data.content).toEqual([expect.objectContaining({ type: 'text', text: 'continued on Claude' })]);
+    expect(response.headers.get('x-allot-adjusted-params')).toBe('messages.thinking');
+    // The fake refuses thinking it did not sign, as Anthropic does: the assistant turn went without it.
+    expect((anthropic.received.at(-1)!.body.messages as { content: unknown }[])[1]!.content).toEqual([JSON.parse(JSON.stringify(toolUse))]);
   });
 });

@@ -28,7 +28,7 @@ import {
 import { retryAfterAsSeconds } from './retry-after';
 import { readUpstreamFailure } from './upstream-error';
 import { scanUsage } from './usage-scan';
-import { dropGatewayReasoning } from '../translate/reasoning-carrier';
+import { dropGatewayReasoning, dropGatewayThinking } from '../translate/reasoning-carrier';
 import { translationFor, type WireTranslation } from '../translate/translations';
 
 /** What happened to the call while it was being relayed. */
@@ -88,6 +88,8 @@ export class ProviderRelay {
     const adjusted = ADJUSTABLE.has(operation) && !translation ? adjustParameters(body, this.parameterRules.for(call.route)) : [];
     if (!translation && (operation === 'responses' || operation === 'compact') && dropGatewayReasoning(body))
       adjusted.push('input.reasoning');
+    if (!translation && (operation === 'messages' || operation === 'count_tokens') && dropGatewayThinking(body))
+      adjusted.push('messages.thinking');
 
     const abort = new AbortController();
     const state: CallState = { clientGone: false, signal: abort.signal };

@@ -4,7 +4,7 @@ import { ComposedStream } from './composed-stream';
 import { GeminiAsChatStream, geminiToChat } from './gemini-to-chat';
 import { messagesToOpenAiChat } from './messages-to-openai';
 import { anthropicUsage, ChatAsMessagesStream, carriedThinkingBlock, openAiChatToMessage } from './openai-to-messages';
-import { carriedReasoning, encodeReasoning, REASONING_DELTA, reasoningSummaryWanted } from './reasoning-carrier';
+import { carriedReasoning, dropGatewayThinking, encodeReasoning, REASONING_DELTA, reasoningSummaryWanted } from './reasoning-carrier';
 
 /** Claude Code (the Anthropic Messages wire) on Gemini models: thought signatures and summaries as thinking blocks. */
 
@@ -366,5 +366,46 @@ describe('Gemini → Messages streams (GeminiAsChatStream → ChatAsMessagesStre
       thinking: 'a\n\nb',
       signature: encodeReasoning('gemini', [{ toolCallId: 'c', thoughtSignature: 's' }]),
     });
+  });
+});
+
+describe('dropGatewayThinking (a Claude Code session moved on to a Claude model)', () => {
+  const text = { type: 'text', text: 'Listing.' };
+  const openAiBlock = { type: 'thinking', thinking: 'GPT', signature: 'allot.openai.v1.e30' };
+  it.each<[string, Json[], boolean, Json[]]>([
+    [
+      'drops the gateway’s thinking blocks (Gemini’s, GPT’s), keeps Claude’s own and redacted thinking',
+      [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: [GEMINI_BLOCK, text, TOOL_USE] },
+        { role: 'assistant', content: [CLAUDE_BLOCK, { type: 'redacted_thinking', data: 'EmwK' }, openAiBlock, text] },
+      ],
+      true,
+      [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: [text, TOOL_USE] },
+        { role: 'assistant', content: [CLAUDE_BLOCK, { type: 'redacted_thinking', data: 'EmwK' }, text] },
+      ],
+    ],
+    [
+      'leaves messages without them as they are',
+      [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: [CLAUDE_BLOCK, text] },
+      ],
+      false,
+      [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: [CLAUDE_BLOCK, text] },
+      ],
+    ],
+  ])('%s', (_name, messages, dropped, after) => {
+    const original = JSON.stringify(messages);
+    const body: Json = { model: 'claude', messages };
+    expect(dropGatewayThinking(body)).toBe(dropped);
+    expect(body.messages).toEqual(after);
+    // The client’s objects are never changed; an untouched request is not copied.
+    expect(JSON.stringify(messages)).toBe(original);
+    if (!dropped) expect(body.messages).toBe(messages);
   });
 });

@@ -124,3 +124,28 @@ export function dropGatewayReasoning(body: Json): boolean {
   body.input = body.input.filter((item) => !isGatewayReasoning(item));
   return true;
 }
+
+const isGatewayThinking = (block: unknown): boolean =>
+  !!block &&
+  (block as Json).type === 'thinking' &&
+  typeof (block as Json).signature === 'string' &&
+  ((block as Json).signature as string).startsWith('allot.');
+
+const gatewayThinkingIn = (message: unknown): boolean =>
+  !!message && Array.isArray((message as Json).content) && ((message as Json).content as unknown[]).some(isGatewayThinking);
+
+/**
+ * Drops the gateway's own `thinking` blocks (signed `allot.<vendor>.v1.`) from a Messages request bound for
+ * Anthropic's own API: Claude Code moved from a Gemini (or GPT) model to a Claude one (`/model`) replays what that
+ * model thought, and Anthropic refuses any thinking block whose signature it did not issue. Returns whether any was
+ * dropped; the messages are untouched (not copied) otherwise, and the client's objects are never changed.
+ */
+export function dropGatewayThinking(body: Json): boolean {
+  if (!Array.isArray(body.messages) || !body.messages.some(gatewayThinkingIn)) return false;
+  body.messages = body.messages.map((message: unknown) =>
+    gatewayThinkingIn(message)
+      ? { ...(message as Json), content: ((message as Json).content as unknown[]).filter((b) => !isGatewayThinking(b)) }
+      : message,
+  );
+  return true;
+}
