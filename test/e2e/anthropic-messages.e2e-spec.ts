@@ -476,6 +476,32 @@ keys:
       ]);
     });
 
+    it('should end a stream whose response failed with an Anthropic error event, and refuse a failed JSON answer in Anthropic shape', async () => {
+      h.fake.script({ failWith: { code: 'server_error', message: 'The model crashed.' } });
+      const { data: stream, response } = await client.messages
+        .create({ model: 'openai/gpt-5.4', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }], stream: true })
+        .withResponse();
+      const failure = await (async () => {
+        for await (const _event of stream);
+      })().catch((e: unknown) => e);
+      expect((failure as Error).message).toContain('The model crashed.');
+      expect(await h.ledger(response.headers.get('x-request-id'))).toMatchObject({
+        outcome: 'upstream_error',
+        error_code: 'server_error',
+      });
+
+      h.fake.script({ failWith: { code: 'server_error', message: 'The model crashed.' } });
+      const refused = await client.messages
+        .create({ model: 'openai/gpt-5.4', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] })
+        .catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(Anthropic.APIError);
+      expect((refused as { status: number }).status).toBe(502);
+      expect((refused as { error: unknown }).error).toMatchObject({
+        type: 'error',
+        error: { type: 'api_error', message: 'The model crashed.' },
+      });
+    });
+
     it('should keep the chat path for a model whose provider lacks the Responses API: a streamed tool call and its result', async () => {
       h.fake.script({ toolCall: { name: 'bash', arguments: '{"command":"ls -la"}' } }, { content: 'Three files.' });
       const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'list files' }];
