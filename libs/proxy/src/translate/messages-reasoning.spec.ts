@@ -142,6 +142,7 @@ describe('Messages → Gemini: replayed thinking blocks (messagesToOpenAiChat wi
     ],
     ['thinking not asked for', 'gemini-3-pro-preview', undefined, undefined],
     ['thinking disabled', 'gemini-3-pro-preview', { type: 'disabled' }, undefined],
+    ['adaptive thinking: the model’s own level, with summaries', 'gemini-3-pro-preview', { type: 'adaptive' }, { includeThoughts: true }],
   ])('maps thinking to Gemini thinking with thought summaries: %s', (_name, model, thinking, expected) => {
     const out = toGemini({ messages: [{ role: 'user', content: 'hi' }], ...(thinking ? { thinking } : {}) }, model);
     expect((out.generationConfig as Json).thinkingConfig).toEqual(expected);

@@ -94,6 +94,9 @@ export function messagesToOpenAiChat(body: Json, upstreamModel: string, provider
     out.reasoning_effort = effortFor(thinking.budget_tokens);
     // Thinking asked for on the Messages wire is thinking shown: the vendor's summaries come back as thinking blocks.
     if (options.carry) wantReasoningSummary(out);
+  } else if (thinking?.type === 'adaptive' && options.carry) {
+    // The model decides how much to think (no effort: the vendor's default, Gemini's dynamic thinking), shown as well.
+    wantReasoningSummary(out);
   }
   return out;
 }
