@@ -437,7 +437,12 @@ keys:
       expect(replay).toMatchObject({ include: ['reasoning.encrypted_content'], store: false });
       expect(replay.input).toEqual([
         { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'list files' }] },
-        { type: 'reasoning', summary: [{ type: 'summary_text', text: 'The user wants a listing.' }], encrypted_content: encryptedContent },
+        {
+          type: 'reasoning',
+          id: 'rs_fake_0001',
+          summary: [{ type: 'summary_text', text: 'The user wants a listing.' }],
+          encrypted_content: encryptedContent,
+        },
         { type: 'function_call', call_id: 'call_fake_0001', name: 'bash', arguments: '{"command":"ls -la"}' },
         { type: 'function_call_output', call_id: 'call_fake_0001', output: 'a b c' },
       ]);

@@ -78,7 +78,7 @@ describe('messagesToResponses', () => {
             { type: 'input_file', file_url: 'https://example.com/a.pdf' },
           ],
         },
-        { type: 'reasoning', summary: REASONING.summary, encrypted_content: 'gAAAAB+/=opaque==' },
+        { type: 'reasoning', id: 'rs_1', summary: REASONING.summary, encrypted_content: 'gAAAAB+/=opaque==' },
         { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Checking.' }] },
         { type: 'function_call', call_id: 'call_1', name: 'ls', arguments: '{"dir":"."}' },
         { type: 'function_call', call_id: 'call_2', name: 'cat', arguments: '{}' },

@@ -226,11 +226,15 @@ function assistantItems(blocks: Json[]): { items: Json[]; dropped: boolean } {
     } else if (block.type === 'thinking' || block.type === 'redacted_thinking') {
       const reasoning = block.type === 'thinking' ? decodeOpenAiReasoning(block.signature) : undefined;
       if (!reasoning) dropped = true;
-      // Without encrypted content (a turn without thinking on) there is nothing a stateless request can replay.
-      // The item's id is not sent: with `store: false` nothing can be looked up by id, and the items that followed it
-      // (function calls known by their call_id) travel without theirs, as stateless clients such as Codex send them.
+      // Without encrypted content (a turn without thinking on) there is nothing a stateless request can replay. The
+      // item goes back as stateless clients such as Codex replay it to OpenAI: its id, summary and encrypted content.
       else if (reasoning.encrypted_content !== undefined)
-        items.push({ type: 'reasoning', summary: reasoning.summary, encrypted_content: reasoning.encrypted_content });
+        items.push({
+          type: 'reasoning',
+          ...(reasoning.id !== undefined ? { id: reasoning.id } : {}),
+          summary: reasoning.summary,
+          encrypted_content: reasoning.encrypted_content,
+        });
     } else throw untranslatable(`a "${String(block.type)}" block in an assistant turn`);
   }
   return { items, dropped };
