@@ -1,7 +1,7 @@
 import type { Response } from 'express';
+import { messagesErrorEvent } from './messages-wire';
 import { normalizeAnthropicUsage, normalizeOpenAiUsage, type NormalizedUsage } from '@allot/billing';
 import type { GatewayError } from '../errors/gateway-error';
-import { anthropicErrorBody } from '../errors/anthropic-error-body';
 import { chatFailure } from './chat-wire';
 import { eventData } from './sse-splitter';
 import { scanUsage, withoutUsageField } from './usage-scan';
@@ -164,7 +164,7 @@ export class MessagesStream implements StreamProtocol {
   }
 
   failure(error: GatewayError, message = error.message): string {
-    return `event: error\ndata: ${JSON.stringify(anthropicErrorBody(error, message))}\n\n`;
+    return messagesErrorEvent(error, message);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ProviderType } from '@allot/contracts';
+import { imageUrl, systemText } from './anthropic-request-parts';
 import { GatewayErrors, type GatewayError } from '../errors/gateway-error';
 import { anthropicDocumentToChat } from './documents';
 import { carryReasoning, decodeReasoning, wantReasoningSummary, type CarriedReasoning, type ReasoningVendor } from './reasoning-carrier';
@@ -55,7 +56,7 @@ export function messagesToOpenAiChat(body: Json, upstreamModel: string, provider
     throw GatewayErrors.invalidBody('"messages" must be a non-empty array.', 'messages');
 
   const messages: Json[] = [];
-  const system = systemText(body.system);
+  const system = systemText(body.system, untranslatable);
   if (system) messages.push({ role: 'system', content: system });
   for (const raw of body.messages as Json[]) {
     const content = typeof raw.content === 'string' ? [{ type: 'text', text: raw.content }] : ((raw.content as Json[] | undefined) ?? []);
@@ -115,17 +116,6 @@ export function outputFormat(body: Json, refuse: (feature: string) => GatewayErr
   return { type: 'json_schema', json_schema: { name: 'response', schema: format.schema ?? { type: 'object' }, strict: true } };
 }
 
-function systemText(system: unknown): string {
-  if (typeof system === 'string') return system;
-  if (!Array.isArray(system)) return '';
-  return (system as Json[])
-    .map((block) => {
-      if (block.type !== 'text') throw untranslatable(`a "${String(block.type)}" system block`);
-      return String(block.text ?? '');
-    })
-    .join('\n\n');
-}
-
 /** A user turn: its tool results first, as `tool` messages (they must follow the assistant's calls), then the rest. */
 function userMessages(blocks: Json[]): Json[] {
   const out: Json[] = [];
@@ -135,7 +125,8 @@ function userMessages(blocks: Json[]): Json[] {
       const text = typeof block.content === 'string' ? block.content : textOf(block.content as Json[] | undefined, 'tool_result');
       out.push({ role: 'tool', tool_call_id: String(block.tool_use_id ?? ''), content: block.is_error === true ? `Error: ${text}` : text });
     } else if (block.type === 'text') parts.push({ type: 'text', text: String(block.text ?? '') });
-    else if (block.type === 'image') parts.push({ type: 'image_url', image_url: { url: imageUrl(block.source as Json | undefined) } });
+    else if (block.type === 'image')
+      parts.push({ type: 'image_url', image_url: { url: imageUrl(block.source as Json | undefined, untranslatable) } });
     else if (block.type === 'document') parts.push(...anthropicDocumentToChat(block, untranslatable));
     else throw untranslatable(`a "${String(block.type)}" content block`);
   }
@@ -183,12 +174,6 @@ function textOf(blocks: Json[] | undefined, where: string): string {
       return String(b.text ?? '');
     })
     .join('\n\n');
-}
-
-function imageUrl(source: Json | undefined): string {
-  if (source?.type === 'base64') return `data:${String(source.media_type)};base64,${String(source.data)}`;
-  if (source?.type === 'url' && typeof source.url === 'string') return source.url;
-  throw untranslatable('this image source');
 }
 
 function tool(definition: Json): Json {

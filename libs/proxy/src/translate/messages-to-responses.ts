@@ -1,4 +1,5 @@
 import { GatewayErrors } from '../errors/gateway-error';
+import { imageUrl, systemText } from './anthropic-request-parts';
 import { anthropicDocumentToChat } from './documents';
 import { effortFor, outputFormat } from './messages-to-openai';
 
@@ -111,7 +112,7 @@ export function messagesToResponses(body: Json, upstreamModel: string, adjusted?
   if (dropped) adjusted?.push(DROPPED_THINKING);
 
   const out: Json = { model: upstreamModel };
-  const instructions = systemText(body.system);
+  const instructions = systemText(body.system, untranslatable);
   if (instructions) out.instructions = instructions;
   out.input = input;
   if (typeof body.max_tokens === 'number') out.max_output_tokens = body.max_tokens;
@@ -142,17 +143,6 @@ export function messagesToResponses(body: Json, upstreamModel: string, adjusted?
   return out;
 }
 
-function systemText(system: unknown): string {
-  if (typeof system === 'string') return system;
-  if (!Array.isArray(system)) return '';
-  return (system as Json[])
-    .map((block) => {
-      if (block.type !== 'text') throw untranslatable(`a "${String(block.type)}" system block`);
-      return String(block.text ?? '');
-    })
-    .join('\n\n');
-}
-
 /** A user turn: its tool results first, as `function_call_output` items (they answer the calls before), then the rest. */
 function userItems(blocks: Json[]): Json[] {
   const out: Json[] = [];
@@ -168,7 +158,8 @@ function userItems(blocks: Json[]): Json[] {
 /** Text, image and document blocks as Responses input parts. */
 function inputParts(block: Json, where: string): Json[] {
   if (block.type === 'text') return [{ type: 'input_text', text: String(block.text ?? '') }];
-  if (block.type === 'image') return [{ type: 'input_image', image_url: imageUrl(block.source as Json | undefined), detail: 'auto' }];
+  if (block.type === 'image')
+    return [{ type: 'input_image', image_url: imageUrl(block.source as Json | undefined, untranslatable), detail: 'auto' }];
   if (block.type === 'document') {
     const source = (block.source ?? {}) as Json;
     // The Responses API fetches a file by URL itself (the gateway never does).
@@ -238,12 +229,6 @@ function assistantItems(blocks: Json[]): { items: Json[]; dropped: boolean } {
     } else throw untranslatable(`a "${String(block.type)}" block in an assistant turn`);
   }
   return { items, dropped };
-}
-
-function imageUrl(source: Json | undefined): string {
-  if (source?.type === 'base64') return `data:${String(source.media_type)};base64,${String(source.data)}`;
-  if (source?.type === 'url' && typeof source.url === 'string') return source.url;
-  throw untranslatable('this image source');
 }
 
 function tool(definition: Json): Json {

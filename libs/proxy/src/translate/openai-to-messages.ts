@@ -1,7 +1,7 @@
 import { normalizeOpenAiUsage, type NormalizedUsage } from '@allot/billing';
-import { anthropicErrorBody } from '../errors/anthropic-error-body';
 import type { GatewayError } from '../errors/gateway-error';
 import { readChatEvent, tokenCount } from '../relay/chat-wire';
+import { messageStartEvents, messagesErrorEvent, messagesEvent } from '../relay/messages-wire';
 import type { StreamProtocol } from '../relay/stream-protocols';
 import { carriedReasoning, encodeReasoning, REASONING_DELTA, type ReasoningDelta, type ReasoningVendor } from './reasoning-carrier';
 
@@ -82,8 +82,6 @@ export function openAiChatToMessage(chat: Json, requestedModel: string, carry = 
   };
 }
 
-const event = (type: string, data: Json) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-
 /**
  * Chat Completions chunks → Anthropic's Messages events: `message_start` at the first chunk, a text block opened at
  * the first content delta, one `tool_use` block per tool call (arguments as `input_json_delta`), blocks closed as the
@@ -122,7 +120,7 @@ export class ChatAsMessagesStream implements StreamProtocol {
     if (read.kind === 'error') {
       this.complete = true;
       this.upstreamFailure = { code: read.code, message: read.message };
-      return event('error', { error: { type: 'api_error', message: read.message } });
+      return messagesEvent('error', { error: { type: 'api_error', message: read.message } });
     }
     const chunk = read.chunk;
     let out = this.started ? '' : this.start(chunk);
@@ -134,7 +132,7 @@ export class ChatAsMessagesStream implements StreamProtocol {
     if (reasoning) out += this.thinking(reasoning);
     if (typeof delta.content === 'string' && delta.content) {
       if (this.openBlock?.kind !== 'text') out += this.open('text', { type: 'text', text: '' });
-      out += event('content_block_delta', { index: this.openBlock!.index, delta: { type: 'text_delta', text: delta.content } });
+      out += messagesEvent('content_block_delta', { index: this.openBlock!.index, delta: { type: 'text_delta', text: delta.content } });
     }
     for (const call of (delta.tool_calls as Json[] | undefined) ?? []) {
       const fn = (call.function ?? {}) as Json;
@@ -147,7 +145,7 @@ export class ChatAsMessagesStream implements StreamProtocol {
         );
       }
       if (typeof fn.arguments === 'string' && fn.arguments) {
-        out += event('content_block_delta', {
+        out += messagesEvent('content_block_delta', {
           index: this.openBlock!.index,
           delta: { type: 'input_json_delta', partial_json: fn.arguments },
         });
@@ -158,29 +156,18 @@ export class ChatAsMessagesStream implements StreamProtocol {
   }
 
   failure(error: GatewayError, message = error.message): string {
-    return event('error', { error: anthropicErrorBody(error, message).error });
+    return messagesErrorEvent(error, message);
   }
 
   private start(chunk: Json): string {
     this.started = true;
-    const id = `msg_${String(chunk.id ?? '').replace(/^chatcmpl-/, '')}`;
-    const message = {
-      id,
-      type: 'message',
-      role: 'assistant',
-      model: this.requestedModel,
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: { input_tokens: 0, output_tokens: 0 },
-    };
-    return event('message_start', { message }) + event('ping', {});
+    return messageStartEvents(`msg_${String(chunk.id ?? '').replace(/^chatcmpl-/, '')}`, this.requestedModel);
   }
 
   private open(kind: 'text' | 'tool', block: Json, toolIndex?: number): string {
     const closing = this.close();
     this.openBlock = { index: this.blocks++, kind, ...(toolIndex !== undefined ? { toolIndex } : {}) };
-    return closing + event('content_block_start', { index: this.openBlock.index, content_block: block });
+    return closing + messagesEvent('content_block_start', { index: this.openBlock.index, content_block: block });
   }
 
   /** A piece of carried reasoning: opens a thinking block (closing what was open), streams its summary, keeps items. */
@@ -189,14 +176,14 @@ export class ChatAsMessagesStream implements StreamProtocol {
     if (this.openBlock?.kind !== 'thinking' || this.openBlock.vendor !== piece.vendor) {
       out += this.close();
       this.openBlock = { index: this.blocks++, kind: 'thinking', vendor: piece.vendor, items: [] };
-      out += event('content_block_start', {
+      out += messagesEvent('content_block_start', {
         index: this.openBlock.index,
         content_block: { type: 'thinking', thinking: '', signature: '' },
       });
     }
     if (piece.item) this.openBlock.items.push(piece.item);
     if (typeof piece.text === 'string' && piece.text)
-      out += event('content_block_delta', { index: this.openBlock.index, delta: { type: 'thinking_delta', thinking: piece.text } });
+      out += messagesEvent('content_block_delta', { index: this.openBlock.index, delta: { type: 'thinking_delta', thinking: piece.text } });
     return out;
   }
 
@@ -206,12 +193,12 @@ export class ChatAsMessagesStream implements StreamProtocol {
     this.openBlock = undefined;
     const signature =
       open.kind === 'thinking'
-        ? event('content_block_delta', {
+        ? messagesEvent('content_block_delta', {
             index: open.index,
             delta: { type: 'signature_delta', signature: String(carriedThinkingBlock(open.vendor, open.items, []).signature) },
           })
         : '';
-    return signature + event('content_block_stop', { index: open.index });
+    return signature + messagesEvent('content_block_stop', { index: open.index });
   }
 
   private finish(): string {
@@ -220,11 +207,11 @@ export class ChatAsMessagesStream implements StreamProtocol {
     return (
       opening +
       this.close() +
-      event('message_delta', {
+      messagesEvent('message_delta', {
         delta: { stop_reason: this.stopReason, stop_sequence: null },
         usage: anthropicUsage(this.openAiUsage, this.carry),
       }) +
-      event('message_stop', {})
+      messagesEvent('message_stop', {})
     );
   }
 }

@@ -1,7 +1,7 @@
 import { normalizeOpenAiUsage, type NormalizedUsage } from '@allot/billing';
-import { anthropicErrorBody } from '../errors/anthropic-error-body';
 import { GatewayError } from '../errors/gateway-error';
 import { tokenCount } from '../relay/chat-wire';
+import { messageStartEvents, messagesErrorEvent, messagesEvent } from '../relay/messages-wire';
 import { eventData } from '../relay/sse-splitter';
 import type { StreamProtocol } from '../relay/stream-protocols';
 import { encodeOpenAiReasoning } from './messages-to-responses';
@@ -109,8 +109,6 @@ export function responseToMessage(response: Json, requestedModel: string): Json 
   };
 }
 
-const event = (type: string, data: Json) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-
 /** The block open for one output item: its Anthropic index and kind. */
 interface OpenBlock {
   outputIndex: number;
@@ -173,7 +171,7 @@ export class ResponsesAsMessagesStream implements StreamProtocol {
       case 'response.function_call_arguments.delta':
         if (this.open?.kind === 'tool' && this.open.outputIndex === outputIndex && parsed.delta) {
           this.open.streamed = true;
-          out += event('content_block_delta', {
+          out += messagesEvent('content_block_delta', {
             index: this.open.index,
             delta: { type: 'input_json_delta', partial_json: String(parsed.delta) },
           });
@@ -199,22 +197,12 @@ export class ResponsesAsMessagesStream implements StreamProtocol {
   }
 
   failure(error: GatewayError, message = error.message): string {
-    return event('error', { error: anthropicErrorBody(error, message).error });
+    return messagesErrorEvent(error, message);
   }
 
   private start(response: Json): string {
     this.started = true;
-    const message = {
-      id: messageId(response.id),
-      type: 'message',
-      role: 'assistant',
-      model: this.requestedModel,
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: { input_tokens: 0, output_tokens: 0 },
-    };
-    return event('message_start', { message }) + event('ping', {});
+    return messageStartEvents(messageId(response.id), this.requestedModel);
   }
 
   private added(item: Json | undefined, outputIndex: number): string {
@@ -235,7 +223,7 @@ export class ResponsesAsMessagesStream implements StreamProtocol {
       this.open.part = part;
       delta = `\n\n${delta}`;
     }
-    if (delta) out += event('content_block_delta', { index: this.open!.index, delta: { type: 'thinking_delta', thinking: delta } });
+    if (delta) out += messagesEvent('content_block_delta', { index: this.open!.index, delta: { type: 'thinking_delta', thinking: delta } });
     return out;
   }
 
@@ -243,7 +231,7 @@ export class ResponsesAsMessagesStream implements StreamProtocol {
     let out = '';
     if (this.open?.kind !== 'text' || this.open.outputIndex !== outputIndex)
       out += this.openBlock(outputIndex, 'text', { type: 'text', text: '' });
-    if (delta) out += event('content_block_delta', { index: this.open!.index, delta: { type: 'text_delta', text: delta } });
+    if (delta) out += messagesEvent('content_block_delta', { index: this.open!.index, delta: { type: 'text_delta', text: delta } });
     return out;
   }
 
@@ -256,9 +244,10 @@ export class ResponsesAsMessagesStream implements StreamProtocol {
         // No summary was streamed (none asked for, or sent whole): the block opens with its text now.
         out += this.openBlock(outputIndex, 'thinking', { type: 'thinking', thinking: '', signature: '' });
         const text = summaryText(item);
-        if (text) out += event('content_block_delta', { index: this.open!.index, delta: { type: 'thinking_delta', thinking: text } });
+        if (text)
+          out += messagesEvent('content_block_delta', { index: this.open!.index, delta: { type: 'thinking_delta', thinking: text } });
       }
-      out += event('content_block_delta', {
+      out += messagesEvent('content_block_delta', {
         index: this.open!.index,
         delta: { type: 'signature_delta', signature: encodeOpenAiReasoning(item) },
       });
@@ -267,7 +256,10 @@ export class ResponsesAsMessagesStream implements StreamProtocol {
     if (item.type === 'function_call') {
       if (this.open?.kind !== 'tool' || this.open.outputIndex !== outputIndex) out += this.added(item, outputIndex);
       if (!this.open!.streamed && typeof item.arguments === 'string' && item.arguments)
-        out += event('content_block_delta', { index: this.open!.index, delta: { type: 'input_json_delta', partial_json: item.arguments } });
+        out += messagesEvent('content_block_delta', {
+          index: this.open!.index,
+          delta: { type: 'input_json_delta', partial_json: item.arguments },
+        });
       return out + this.close();
     }
     if (item.type === 'message') {
@@ -287,12 +279,12 @@ export class ResponsesAsMessagesStream implements StreamProtocol {
   private openBlock(outputIndex: number, kind: OpenBlock['kind'], block: Json): string {
     const closing = this.close();
     this.open = { outputIndex, index: this.blocks++, kind };
-    return closing + event('content_block_start', { index: this.open.index, content_block: block });
+    return closing + messagesEvent('content_block_start', { index: this.open.index, content_block: block });
   }
 
   private close(): string {
     if (!this.open) return '';
-    const text = event('content_block_stop', { index: this.open.index });
+    const text = messagesEvent('content_block_stop', { index: this.open.index });
     this.open = undefined;
     return text;
   }
@@ -303,11 +295,11 @@ export class ResponsesAsMessagesStream implements StreamProtocol {
     const stop = this.refused ? 'refusal' : stopReason(response, this.calledTools);
     return (
       this.close() +
-      event('message_delta', {
+      messagesEvent('message_delta', {
         delta: { stop_reason: stop, stop_sequence: null },
         usage: anthropicUsageOfResponse(response.usage as Json | undefined),
       }) +
-      event('message_stop', {})
+      messagesEvent('message_stop', {})
     );
   }
 
@@ -317,6 +309,6 @@ export class ResponsesAsMessagesStream implements StreamProtocol {
     const message = typeof error?.message === 'string' ? error.message : 'The provider reported the response failed.';
     this.upstreamFailure = { code, message };
     const type = code === 'rate_limit_exceeded' ? 'rate_limit_error' : code === 'insufficient_quota' ? 'rate_limit_error' : 'api_error';
-    return this.close() + event('error', { error: { type, message } });
+    return this.close() + messagesEvent('error', { error: { type, message } });
   }
 }
