@@ -91,35 +91,44 @@ async function load(url, { wire = 'chat', concurrency, stream, key, pid }) {
 
 /**
  * Sequential requests timed with a high-resolution clock (autocannon reports whole milliseconds): time to the first
- * body byte for streams, to the whole response for JSON; median and p99 over n requests.
+ * body byte, for JSON and streams alike; median and p99 over n requests per target. The targets take turns, one
+ * request each, so a hiccup of the shared host falls on both rather than on whichever ran at that moment.
  */
-async function sequentialLatency(url, key, stream, n = 500, warmup = 200) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+async function sequentialLatency(targets, stream, n = 2000, warmup = 200) {
   const body = JSON.stringify({ model: 'bench/model', messages: [{ role: 'user', content: 'latency' }], stream });
-  const times = [];
+  const agents = targets.map(() => new Agent({ keepAlive: true, maxSockets: 1 }));
+  const times = targets.map(() => []);
+  const once = (target, agent) =>
+    new Promise((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      const req = httpRequest(
+        `${target.url}/v1/chat/completions`,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', ...(target.key ? { authorization: `Bearer ${target.key}` } : {}) },
+        },
+        (res) => {
+          let first;
+          res.on('data', () => (first ??= Number(process.hrtime.bigint() - started) / 1e6));
+          res.on('end', () => resolve(first));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
   // The first requests run cold code (JIT, lazy modules, pools): measured after a warm-up, like the load runs.
   for (let i = 0; i < n + warmup; i++) {
-    times.push(
-      await new Promise((resolve, reject) => {
-        const started = process.hrtime.bigint();
-        const req = httpRequest(
-          `${url}/v1/chat/completions`,
-          { method: 'POST', agent, headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) } },
-          (res) => {
-            let first;
-            res.on('data', () => (first ??= Number(process.hrtime.bigint() - started) / 1e6));
-            res.on('end', () => resolve(first));
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
-      }),
-    );
+    for (let t = 0; t < targets.length; t++) {
+      const ms = await once(targets[t], agents[t]);
+      if (i >= warmup) times[t].push(ms);
+    }
   }
-  agent.destroy();
-  times.splice(0, warmup);
-  times.sort((a, b) => a - b);
-  return { p50: times[Math.floor(n / 2)], p99: times[Math.floor(n * 0.99)] };
+  for (const agent of agents) agent.destroy();
+  return times.map((list) => {
+    list.sort((a, b) => a - b);
+    return { p50: list[Math.floor(n / 2)], p99: list[Math.floor(n * 0.99)] };
+  });
 }
 
 async function openStreams(url, key, n) {
@@ -261,10 +270,9 @@ keys: [{ member: bench, name: bench, allocations: [bench/model] }]
     }
     console.log('');
     for (const stream of [false, true]) {
-      const direct = await sequentialLatency(upstreamUrl, undefined, stream);
-      const through = await sequentialLatency(targets[2].url, key, stream);
+      const [direct, through] = await sequentialLatency([targets[0], targets[2]], stream);
       console.log(
-        `${stream ? 'time to first token' : 'JSON latency'} at concurrency 1 (500 sequential): direct p50 ${fmt(direct.p50, 2)} / p99 ${fmt(direct.p99, 2)} ms; ` +
+        `${stream ? 'time to first token' : 'JSON latency'} at concurrency 1 (2,000 sequential, direct and gateway in turn): direct p50 ${fmt(direct.p50, 2)} / p99 ${fmt(direct.p99, 2)} ms; ` +
           `gateway p50 ${fmt(through.p50, 2)} / p99 ${fmt(through.p99, 2)} ms; added p50 ${fmt(through.p50 - direct.p50, 2)} ms, p99 ${fmt(through.p99 - direct.p99, 2)} ms`,
       );
     }
