@@ -176,7 +176,7 @@ describe('structured outputs from Anthropic clients → response_format', () => 
   });
 
   it.each<[string, Json, string]>([
-    ['another output_config setting', { output_config: { effort: 'low' } }, '"output_config.effort"'],
+    ['another output_config setting', { output_config: { task_budget: 1000 } }, '"output_config.task_budget"'],
     ['another format type', { output_config: { format: { type: 'regex' } } }, 'output format of type "regex"'],
   ])('refuses %s with a 400 naming it', (_name, extra, named) => {
     expect(refusal(() => translate(extra))).toContain(named);

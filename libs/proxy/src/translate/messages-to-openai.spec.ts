@@ -89,6 +89,20 @@ describe('messagesToOpenAiChat', () => {
     expect([effortFor(1024), effortFor(4096), effortFor(32000)]).toEqual(['low', 'medium', 'high']);
   });
 
+  it.each<[string, Record<string, unknown>, string | undefined]>([
+    ['an output effort alone', { output_config: { effort: 'low' } }, 'low'],
+    [
+      'an output effort over a thinking budget',
+      { thinking: { type: 'enabled', budget_tokens: 32000 }, output_config: { effort: 'medium' } },
+      'medium',
+    ],
+    ['adaptive thinking with an output effort', { thinking: { type: 'adaptive' }, output_config: { effort: 'xhigh' } }, 'high'],
+    ['max effort', { output_config: { effort: 'max' } }, 'high'],
+    ['adaptive thinking alone: the model decides', { thinking: { type: 'adaptive' } }, undefined],
+  ])('reasoning effort from %s', (_name, extra, effort) => {
+    expect(translate({ messages: [{ role: 'user', content: 'x' }], ...extra }).reasoning_effort).toBe(effort);
+  });
+
   it.each<[string, Record<string, unknown>, string]>([
     ['top_k', { top_k: 5 }, '"top_k"'],
     ['a server tool', { tools: [{ type: 'bash_20250124', name: 'bash' }] }, '"bash_20250124" tool'],

@@ -91,15 +91,36 @@ export function messagesToOpenAiChat(body: Json, upstreamModel: string, provider
   const format = outputFormat(body);
   if (format) out.response_format = format;
   const thinking = body.thinking as Json | undefined;
-  if (thinking?.type === 'enabled' && typeof thinking.budget_tokens === 'number') {
-    out.reasoning_effort = effortFor(thinking.budget_tokens);
-    // Thinking asked for on the Messages wire is thinking shown: the vendor's summaries come back as thinking blocks.
-    if (options.carry) wantReasoningSummary(out);
-  } else if (thinking?.type === 'adaptive' && options.carry) {
-    // The model decides how much to think (no effort: the vendor's default, Gemini's dynamic thinking), shown as well.
-    wantReasoningSummary(out);
-  }
+  const budget = thinking?.type === 'enabled' && typeof thinking.budget_tokens === 'number' ? thinking.budget_tokens : undefined;
+  const effort = outputEffort(body) ?? (budget !== undefined ? effortFor(budget) : undefined);
+  if (effort) out.reasoning_effort = effort;
+  // Thinking asked for on the Messages wire is thinking shown: the vendor's summaries come back as thinking blocks.
+  // Adaptive thinking leaves how much to the model (no effort: the vendor's default, Gemini's dynamic thinking).
+  if (options.carry && (budget !== undefined || thinking?.type === 'adaptive')) wantReasoningSummary(out);
   return out;
+}
+
+/**
+ * `output_config.effort` (how much the model spends on an answer, thinking included) → a reasoning effort. OpenAI's
+ * efforts end at high for most reasoning models, so xhigh and max ask for high.
+ */
+const OUTPUT_EFFORTS: Readonly<Record<string, 'low' | 'medium' | 'high'>> = {
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  xhigh: 'high',
+  max: 'high',
+};
+
+export function outputEffort(
+  body: Json,
+  refuse: (feature: string) => GatewayError = untranslatable,
+): 'low' | 'medium' | 'high' | undefined {
+  const effort = (body.output_config as Json | null | undefined)?.effort;
+  if (effort === undefined || effort === null) return undefined;
+  if (typeof effort !== 'string' || !Object.hasOwn(OUTPUT_EFFORTS, effort))
+    throw refuse(`"output_config.effort" ${JSON.stringify(effort)}`);
+  return OUTPUT_EFFORTS[effort];
 }
 
 /**
@@ -109,7 +130,7 @@ export function messagesToOpenAiChat(body: Json, upstreamModel: string, provider
  */
 export function outputFormat(body: Json, refuse: (feature: string) => GatewayError = untranslatable): Json | undefined {
   const config = (body.output_config ?? undefined) as Json | undefined;
-  for (const key of Object.keys(config ?? {})) if (key !== 'format') throw refuse(`"output_config.${key}"`);
+  for (const key of Object.keys(config ?? {})) if (key !== 'format' && key !== 'effort') throw refuse(`"output_config.${key}"`);
   const format = (config?.format ?? body.output_format ?? undefined) as Json | undefined;
   if (!format) return undefined;
   if (format.type !== 'json_schema') throw refuse(`an output format of type "${String(format.type)}"`);

@@ -160,6 +160,21 @@ describe('messagesToResponses', () => {
     ],
     ['adaptive thinking', { thinking: { type: 'adaptive' } }, { reasoning: { summary: 'auto' }, include: ['reasoning.encrypted_content'] }],
     [
+      'adaptive thinking with an output effort',
+      { thinking: { type: 'adaptive' }, output_config: { effort: 'medium' } },
+      { reasoning: { effort: 'medium', summary: 'auto' }, include: ['reasoning.encrypted_content'] },
+    ],
+    [
+      'an output effort over a thinking budget',
+      { thinking: { type: 'enabled', budget_tokens: 1024 }, output_config: { effort: 'max' } },
+      { reasoning: { effort: 'high', summary: 'auto' } },
+    ],
+    [
+      'an output effort without thinking: reasoning carried, no summary',
+      { output_config: { effort: 'low' } },
+      { reasoning: { effort: 'low' }, include: ['reasoning.encrypted_content'] },
+    ],
+    [
       'structured output',
       { output_config: { format: { type: 'json_schema', schema: { type: 'object' } } } },
       { text: { format: { type: 'json_schema', name: 'response', schema: { type: 'object' }, strict: true } } },
@@ -213,7 +228,8 @@ describe('messagesToResponses', () => {
     ['stop sequences (Responses has no stop)', { stop_sequences: ['END'] }, '"stop_sequences"'],
     ['a server tool', { tools: [{ type: 'bash_20250124', name: 'bash' }] }, '"bash_20250124" tool'],
     ['an unknown tool choice', { tool_choice: { type: 'sometimes' } }, '"tool_choice"'],
-    ['output_config.effort', { output_config: { effort: 'high' } }, '"output_config.effort"'],
+    ['an unknown output effort', { output_config: { effort: 'extreme' } }, '"output_config.effort" "extreme"'],
+    ['another output_config setting', { output_config: { task_budget: 1000 } }, '"output_config.task_budget"'],
     ['an output format other than a JSON schema', { output_config: { format: { type: 'grammar' } } }, 'output format of type "grammar"'],
     [
       'a document from the Files API',

@@ -1,7 +1,7 @@
 import { GatewayErrors } from '../errors/gateway-error';
 import { imageUrl, systemText } from './anthropic-request-parts';
 import { anthropicDocumentToChat } from './documents';
-import { effortFor, outputFormat } from './messages-to-openai';
+import { effortFor, outputEffort, outputFormat } from './messages-to-openai';
 
 /**
  * Anthropic Messages request → OpenAI Responses request, as a pure function: Claude Code and the Anthropic SDKs on
@@ -133,9 +133,14 @@ export function messagesToResponses(body: Json, upstreamModel: string, adjusted?
   const format = outputFormat(body, untranslatable)?.json_schema as Json | undefined;
   if (format) out.text = { format: { type: 'json_schema', ...format } };
   const thinking = body.thinking as Json | undefined;
-  if (thinking?.type === 'enabled' || thinking?.type === 'adaptive') {
-    const effort = typeof thinking.budget_tokens === 'number' ? { effort: effortFor(thinking.budget_tokens) } : {};
-    out.reasoning = { ...effort, summary: 'auto' };
+  const shown = thinking?.type === 'enabled' || thinking?.type === 'adaptive';
+  const effort =
+    outputEffort(body, untranslatable) ??
+    (shown && typeof thinking.budget_tokens === 'number' ? effortFor(thinking.budget_tokens) : undefined);
+  // Thinking asked for is thinking shown (a summary); an effort alone names a reasoning model, whose reasoning is
+  // carried across turns all the same.
+  if (shown || effort) {
+    out.reasoning = { ...(effort ? { effort } : {}), ...(shown ? { summary: 'auto' } : {}) };
     out.include = ['reasoning.encrypted_content'];
   }
   out.store = false;
