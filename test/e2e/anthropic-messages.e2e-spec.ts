@@ -340,6 +340,47 @@ keys:
       expect(lastSent().body).toMatchObject({ max_tokens: 1324, thinking: { type: 'enabled', budget_tokens: 1024 } });
     });
 
+    it('should keep thinking off while a chat client’s tool loop runs (its calls come back unsigned), and on again after', async () => {
+      const openai = h.client(key);
+      const tools = [{ type: 'function' as const, function: { name: 'ls', parameters: { type: 'object', properties: {} } } }];
+      const question = { role: 'user' as const, content: 'List the files.' };
+      anthropic.script({ thinking: { text: 'A listing will do.', signature: 'EqQBchatLoop==' }, toolUse: { name: 'ls', input: {} } });
+      const first = await openai.chat.completions.create({
+        model: 'anthropic/claude-sonnet-4-5',
+        messages: [question],
+        tools,
+        reasoning_effort: 'low',
+      });
+      const call = first.choices[0]!.message.tool_calls![0]!;
+      expect(lastSent().body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 } });
+
+      // The client replays the call without Claude's signed thinking (chat has no place for it): thinking stays off.
+      const loop = [
+        question,
+        { role: 'assistant' as const, content: null, tool_calls: [call] },
+        { role: 'tool' as const, tool_call_id: call.id, content: 'a.txt b.txt' },
+      ];
+      const { data: second, response } = await openai.chat.completions
+        .create({ model: 'anthropic/claude-sonnet-4-5', messages: loop, tools, reasoning_effort: 'low' })
+        .withResponse();
+      expect(second.choices[0]!.message.content).toBe('Hello from the fake Anthropic upstream!');
+      expect(response.headers.get('x-allot-adjusted-params')).toBe('reasoning_effort');
+      expect(lastSent().body).not.toHaveProperty('thinking');
+
+      // The loop ended with an answer: the next question thinks again.
+      await openai.chat.completions.create({
+        model: 'anthropic/claude-sonnet-4-5',
+        messages: [
+          ...loop,
+          { role: 'assistant', content: second.choices[0]!.message.content },
+          { role: 'user', content: 'And the sizes?' },
+        ],
+        tools,
+        reasoning_effort: 'low',
+      });
+      expect(lastSent().body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 1024 } });
+    });
+
     it('should refuse what has no Anthropic counterpart with a 400 naming it, before any upstream call', async () => {
       const before = anthropic.received.length;
       const failure = await h

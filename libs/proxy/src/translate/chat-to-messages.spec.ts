@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors/gateway-error';
-import { chatToMessages } from './chat-to-messages';
+import { chatToMessages, THINKING_LEFT_OFF } from './chat-to-messages';
+import { carryReasoning } from './reasoning-carrier';
 
 const translate = (body: Record<string, unknown>, max = 1000) => chatToMessages({ model: 'anthropic/claude', ...body }, 'claude-x', max);
 const refusal = (body: Record<string, unknown>): string => {
@@ -127,6 +128,52 @@ describe('chatToMessages', () => {
     expect(out).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 4096 }, max_tokens: 6096 });
     expect(out).not.toHaveProperty('temperature');
     expect(translate({ messages: [{ role: 'user', content: 'x' }], reasoning_effort: 'minimal' })).not.toHaveProperty('thinking');
+  });
+
+  describe('reasoning_effort in a tool loop (Claude keeps one thinking configuration per assistant turn)', () => {
+    const call = { id: 'call_1', type: 'function', function: { name: 'ls', arguments: '{}' } };
+    const question = { role: 'user', content: 'List files' };
+    const result = { role: 'tool', tool_call_id: 'call_1', content: 'a b' };
+    const signed = () =>
+      carryReasoning(
+        { role: 'assistant', content: null, tool_calls: [call] },
+        { vendor: 'anthropic', items: [{ type: 'thinking', thinking: 'List them.', signature: 'sig==' }], summary: ['List them.'] },
+      );
+    const ask = (messages: Record<string, unknown>[]) => {
+      const adjusted: string[] = [];
+      const out = chatToMessages({ model: 'anthropic/claude', messages, reasoning_effort: 'low' }, 'claude-x', 1000, adjusted);
+      return { thinking: out.thinking, adjusted };
+    };
+
+    it.each<[string, () => Record<string, unknown>[], boolean]>([
+      ['a new question', () => [question], true],
+      [
+        'tool results answering calls without their thinking (a chat client)',
+        () => [question, { role: 'assistant', content: null, tool_calls: [call] }, result],
+        false,
+      ],
+      ['tool results answering calls with their carried thinking', () => [question, signed(), result], true],
+      [
+        'a new question after a finished tool loop',
+        () => [
+          question,
+          { role: 'assistant', content: null, tool_calls: [call] },
+          result,
+          { role: 'assistant', content: 'Two files.' },
+          { role: 'user', content: 'Thanks, and now?' },
+        ],
+        true,
+      ],
+    ])('%s: thinking on = %s', (_name, history, on) => {
+      const { thinking, adjusted } = ask(history());
+      if (on) {
+        expect(thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+        expect(adjusted).toEqual([]);
+      } else {
+        expect(thinking).toBeUndefined();
+        expect(adjusted).toEqual([THINKING_LEFT_OFF]);
+      }
+    });
   });
 
   it.each<[string, Record<string, unknown>, string]>([

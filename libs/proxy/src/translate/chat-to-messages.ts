@@ -54,7 +54,10 @@ const HANDLED = new Set([
   'metadata',
 ]);
 
-export function chatToMessages(body: Json, upstreamModel: string, maxOutputTokens: number): Json {
+/** What was changed on the way (the `x-allot-adjusted-params` header): thinking left off in a tool loop (see below). */
+export const THINKING_LEFT_OFF = 'reasoning_effort';
+
+export function chatToMessages(body: Json, upstreamModel: string, maxOutputTokens: number, adjusted?: string[]): Json {
   for (const [field, value] of Object.entries(body)) {
     if (HANDLED.has(field) || value === null || value === undefined) continue;
     const neutral = NEUTRAL[field];
@@ -114,7 +117,12 @@ export function chatToMessages(body: Json, upstreamModel: string, maxOutputToken
     out.tool_choice = { type: 'none' };
   }
   const effort = body.reasoning_effort;
-  if (typeof effort === 'string' && THINKING_BUDGETS[effort]) {
+  if (typeof effort === 'string' && THINKING_BUDGETS[effort] && unsignedToolLoop(messages)) {
+    // Claude keeps one thinking configuration per assistant turn, and a tool loop is one turn: with thinking on, the
+    // turn's tool calls must come back after their signed thinking, which a chat client cannot carry. Thinking stays
+    // off until the loop ends (the next user question), rather than Claude refusing the call.
+    adjusted?.push(THINKING_LEFT_OFF);
+  } else if (typeof effort === 'string' && THINKING_BUDGETS[effort]) {
     const budget = THINKING_BUDGETS[effort];
     out.thinking = { type: 'enabled', budget_tokens: budget };
     // The budget is part of max_tokens; the answer keeps the room the client asked for.
@@ -124,6 +132,18 @@ export function chatToMessages(body: Json, upstreamModel: string, maxOutputToken
     throw untranslatable(`reasoning_effort "${String(effort)}"`);
   }
   return out;
+}
+
+/**
+ * Whether the request continues a tool loop (it ends with tool results) whose last assistant message called tools
+ * without its thinking first: thinking cannot be on for such a request.
+ */
+function unsignedToolLoop(messages: AnthropicMessage[]): boolean {
+  const last = messages.at(-1);
+  if (last?.role !== 'user' || !last.content.some((b) => b.type === 'tool_result')) return false;
+  const assistant = messages.at(-2);
+  if (assistant?.role !== 'assistant' || !assistant.content.some((b) => b.type === 'tool_use')) return false;
+  return !isThinking(assistant.content[0]!);
 }
 
 function textBlocks(content: unknown, where: string): AnthropicBlock[] {

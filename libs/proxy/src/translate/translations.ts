@@ -42,7 +42,8 @@ const createdOf = (call: AdmittedCall) => Math.floor(call.startedAt.getTime() / 
  */
 const chatToAnthropicApi = (carry: boolean): WireTranslation => ({
   upstreamOperation: 'messages',
-  request: (body, call) => chatToMessages(withStructuredOutput(body, call), call.route.upstreamName, call.estimate().maxOutputTokens),
+  request: (body, call, adjusted) =>
+    chatToMessages(withStructuredOutput(body, call), call.route.upstreamName, call.estimate().maxOutputTokens, adjusted),
   response: (message, call) => ({
     body: answerAsAsked(messagesToChat(message, call.requestedModel, createdOf(call)), call),
     usage: normalizeAnthropicUsage(message.usage),
