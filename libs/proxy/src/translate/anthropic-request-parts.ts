@@ -23,3 +23,22 @@ export function imageUrl(source: Json | undefined, refuse: Refuse): string {
   if (source?.type === 'url' && typeof source.url === 'string') return source.url;
   throw refuse('this image source');
 }
+
+const blocksOf = (message: unknown): Json[] => {
+  const content = (message as Json | undefined)?.content;
+  return Array.isArray(content) ? (content as Json[]) : [];
+};
+
+/**
+ * Whether Anthropic messages continue a tool loop (they end with tool results) whose last assistant message called
+ * tools without its thinking first. Claude keeps one thinking configuration per assistant turn and a tool loop is one
+ * turn: with thinking on, it refuses such a request, so thinking must stay off for it.
+ */
+export function continuesUnsignedToolLoop(messages: unknown[]): boolean {
+  const last = messages.at(-1) as Json | undefined;
+  if (last?.role !== 'user' || !blocksOf(last).some((b) => b.type === 'tool_result')) return false;
+  const assistant = messages.at(-2) as Json | undefined;
+  const blocks = blocksOf(assistant);
+  if (assistant?.role !== 'assistant' || !blocks.some((b) => b.type === 'tool_use')) return false;
+  return blocks[0]?.type !== 'thinking' && blocks[0]?.type !== 'redacted_thinking';
+}

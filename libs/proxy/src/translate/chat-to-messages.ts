@@ -1,4 +1,5 @@
 import { GatewayErrors } from '../errors/gateway-error';
+import { continuesUnsignedToolLoop } from './anthropic-request-parts';
 import { chatFileToAnthropic } from './documents';
 import { carriedReasoning } from './reasoning-carrier';
 
@@ -117,9 +118,8 @@ export function chatToMessages(body: Json, upstreamModel: string, maxOutputToken
     out.tool_choice = { type: 'none' };
   }
   const effort = body.reasoning_effort;
-  if (typeof effort === 'string' && THINKING_BUDGETS[effort] && unsignedToolLoop(messages)) {
-    // Claude keeps one thinking configuration per assistant turn, and a tool loop is one turn: with thinking on, the
-    // turn's tool calls must come back after their signed thinking, which a chat client cannot carry. Thinking stays
+  if (typeof effort === 'string' && THINKING_BUDGETS[effort] && continuesUnsignedToolLoop(messages)) {
+    // The turn's tool calls came back without their signed thinking, which a chat client cannot carry: thinking stays
     // off until the loop ends (the next user question), rather than Claude refusing the call.
     adjusted?.push(THINKING_LEFT_OFF);
   } else if (typeof effort === 'string' && THINKING_BUDGETS[effort]) {
@@ -132,18 +132,6 @@ export function chatToMessages(body: Json, upstreamModel: string, maxOutputToken
     throw untranslatable(`reasoning_effort "${String(effort)}"`);
   }
   return out;
-}
-
-/**
- * Whether the request continues a tool loop (it ends with tool results) whose last assistant message called tools
- * without its thinking first: thinking cannot be on for such a request.
- */
-function unsignedToolLoop(messages: AnthropicMessage[]): boolean {
-  const last = messages.at(-1);
-  if (last?.role !== 'user' || !last.content.some((b) => b.type === 'tool_result')) return false;
-  const assistant = messages.at(-2);
-  if (assistant?.role !== 'assistant' || !assistant.content.some((b) => b.type === 'tool_use')) return false;
-  return !isThinking(assistant.content[0]!);
 }
 
 function textBlocks(content: unknown, where: string): AnthropicBlock[] {

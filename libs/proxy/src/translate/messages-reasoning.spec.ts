@@ -409,4 +409,31 @@ describe('dropGatewayThinking (a Claude Code session moved on to a Claude model)
     expect(JSON.stringify(messages)).toBe(original);
     if (!dropped) expect(body.messages).toBe(messages);
   });
+
+  it.each<[string, Json[], boolean]>([
+    [
+      'turns thinking off for a tool loop whose calls were signed by the other vendor (Claude would refuse it)',
+      [
+        { role: 'user', content: 'list' },
+        { role: 'assistant', content: [GEMINI_BLOCK, TOOL_USE] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: String(TOOL_USE.id), content: 'a b' }] },
+      ],
+      false,
+    ],
+    [
+      'keeps thinking on once that loop has ended',
+      [
+        { role: 'user', content: 'list' },
+        { role: 'assistant', content: [GEMINI_BLOCK, TOOL_USE] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: String(TOOL_USE.id), content: 'a b' }] },
+        { role: 'assistant', content: [text] },
+        { role: 'user', content: 'and now?' },
+      ],
+      true,
+    ],
+  ])('%s', (_name, messages, thinkingKept) => {
+    const body: Json = { model: 'claude', messages, thinking: { type: 'enabled', budget_tokens: 1024 } };
+    expect(dropGatewayThinking(body)).toBe(true);
+    expect('thinking' in body).toBe(thinkingKept);
+  });
 });

@@ -1,4 +1,5 @@
 import { GatewayErrors } from '../errors/gateway-error';
+import { continuesUnsignedToolLoop } from './anthropic-request-parts';
 
 /**
  * Reasoning state that must survive the Chat Completions wire in the middle of a composed translation (Responses →
@@ -147,5 +148,8 @@ export function dropGatewayThinking(body: Json): boolean {
       ? { ...(message as Json), content: ((message as Json).content as unknown[]).filter((b) => !isGatewayThinking(b)) }
       : message,
   );
+  // A tool loop whose calls were signed by the other vendor now runs on without their thinking: Claude would refuse
+  // it with thinking on, so thinking stays off until the loop ends.
+  if (body.thinking && continuesUnsignedToolLoop(body.messages as unknown[])) delete body.thinking;
   return true;
 }
