@@ -16,6 +16,7 @@ import {
   type PlatformParts,
 } from '@allot/platform';
 import { AppModule } from './app.module';
+import { ExpressHttpAdapter } from './http/express-http-adapter';
 import { ALL_ENTITIES } from './database/entities';
 import { SECRET_COLUMNS } from './database/secret-columns';
 
@@ -85,7 +86,7 @@ async function open<T extends INestApplicationContext>(
 
 export function openHttpRuntime(config: AppConfig, logger: Logger, options: RuntimeOptions) {
   return open(config, logger, options, (module) =>
-    NestFactory.create<NestExpressApplication>(module, {
+    NestFactory.create<NestExpressApplication>(module, new ExpressHttpAdapter(), {
       logger: new NestPinoLogger(logger),
       bodyParser: false,
       abortOnError: false,
