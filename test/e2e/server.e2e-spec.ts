@@ -35,6 +35,19 @@ describe('gateway server', () => {
     await request(server.url).get('/readyz').expect(200, { status: 'ready', database: 'up', migrations: 'current' });
   });
 
+  it('should build requests and responses on Express’s own prototypes (no per-call prototype change)', async () => {
+    const express = server.app.getHttpAdapter().getInstance<{ request: object; response: object }>();
+    const http = server.app.getHttpServer() as import('node:http').Server;
+    // Read before Express handles the call (it would set these prototypes itself, at a cost: see express-http-adapter.ts).
+    const seen = new Promise<[object, object]>((resolve) =>
+      http.prependOnceListener('request', (req: object, res: object) => resolve([Object.getPrototypeOf(req), Object.getPrototypeOf(res)])),
+    );
+    await request(server.url).get('/healthz').expect(200);
+    const [requestPrototype, responsePrototype] = await seen;
+    expect(requestPrototype).toBe(express.request);
+    expect(responsePrototype).toBe(express.response);
+  });
+
   it('should put a request id on every response, keeping a sane one from the caller', async () => {
     const fresh = await request(server.url).get('/healthz');
     expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
