@@ -36,7 +36,7 @@ describe('gateway server', () => {
   });
 
   it('should build requests and responses on Express’s own prototypes (no per-call prototype change)', async () => {
-    const express = server.app.getHttpAdapter().getInstance<{ request: object; response: object }>();
+    const express = server.app.getHttpAdapter().getInstance() as { request: object; response: object };
     const http = server.app.getHttpServer() as import('node:http').Server;
     // Read before Express handles the call (it would set these prototypes itself, at a cost: see express-http-adapter.ts).
     const seen = new Promise<[object, object]>((resolve) =>
