@@ -4,11 +4,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LedgerWriter } from '@allot/billing';
-import { AnthropicFake } from '../fakes/anthropic-fake';
-import { GeminiFake } from '../fakes/gemini-fake';
 import type { OpenAiFake } from '../fakes/openai-fake';
-import { PROVIDER_KEYS } from '../support/canary-secrets';
-import { FAKE_PROVIDER_KEY, startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+import { FAKE_PROVIDER_KEY, startVendorHarness, type FakeUrls, type VendorHarness } from '../support/gateway-harness';
+import { anthropicProvider, geminiProvider, openaiProvider } from '../support/org-yaml';
 import { testOutputFile } from '../support/test-output';
 import { cli, testEnv } from '../support/test-runtime';
 
@@ -26,21 +24,12 @@ const CODEX_TIMEOUT_MS = 60_000;
 
 const CLAUDE = 'anthropic/claude-sonnet-4-5';
 const GEMINI = 'gemini/gemini-3-pro-preview';
-const org = (anthropicUrl: string, geminiUrl: string) => (fakeUrl: string) => `
+const org = (urls: FakeUrls) => `
 version: 1
 providers:
-  - name: openai
-    type: openai
-    baseUrl: ${fakeUrl}/v1
-    credentials: [{ label: main, apiKey: { env: FAKE_OPENAI_KEY } }]
-  - name: anthropic
-    type: anthropic
-    baseUrl: ${anthropicUrl}
-    credentials: [{ label: main, apiKey: { env: ANTHROPIC_KEY } }]
-  - name: gemini
-    type: gemini
-    baseUrl: ${geminiUrl}
-    credentials: [{ label: main, apiKey: { env: GEMINI_KEY } }]
+${openaiProvider(urls.openai)}
+${anthropicProvider(urls.anthropic)}
+${geminiProvider(urls.gemini)}
 models:
   - slug: openai/gpt-5.4
     prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "1.25", cachedInputPer1M: "0.125", outputPer1M: "10" }]
@@ -170,15 +159,13 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('the real Codex CLI through the gateway', () => {
-  let h: GatewayHarness;
+  let h: VendorHarness;
   let key: string;
   let answers: Answer[];
   let temp: string;
   let codexEnv: Record<string, string>;
-  let anthropic: AnthropicFake;
   /** The same member's Codex set up for a Claude model, with its own home. */
   let claudeEnv: Record<string, string>;
-  let gemini: GeminiFake;
   let geminiEnv: Record<string, string>;
 
   /** Ids of the ledger records written so far. */
@@ -202,16 +189,7 @@ describe('the real Codex CLI through the gateway', () => {
 
   beforeAll(async () => {
     expect(existsSync(CODEX)).toBe(true);
-    anthropic = await new AnthropicFake().start();
-    gemini = await new GeminiFake().start();
-    h = await startGatewayHarness(
-      org(anthropic.url, gemini.url),
-      {},
-      {
-        ANTHROPIC_KEY: PROVIDER_KEYS.anthropicMain,
-        GEMINI_KEY: PROVIDER_KEYS.geminiMain,
-      },
-    );
+    h = await startVendorHarness(org);
     key = h.keys['dev/codex']!;
     answers = tapAnswers(h.fake);
     temp = mkdtempSync(join(tmpdir(), 'allot-codex-'));
@@ -289,8 +267,6 @@ describe('the real Codex CLI through the gateway', () => {
   afterEach(() => h?.fake.clearScripts());
   afterAll(async () => {
     await h?.stop();
-    await anthropic?.stop();
-    await gemini?.stop();
     if (temp) rmSync(temp, { recursive: true, force: true });
   });
 
@@ -430,12 +406,12 @@ describe('the real Codex CLI through the gateway', () => {
   }, 120_000);
   it('should run the same tool turn on a Claude model: signed thinking carried in the reasoning item, the command run', async () => {
     const workdir = mkdtempSync(join(temp, 'work-'));
-    const before = anthropic.received.length;
+    const before = h.anthropic.received.length;
     const thinking = {
       text: 'I will create hello.txt with a shell command.',
       signature: 'EqQBCkgIARABGAIiQL+/0==' + 'c2lnbmF0dXJl'.repeat(40),
     };
-    anthropic.script({ thinking, toolUse: { name: 'exec_command', input: { cmd: 'echo hello > hello.txt' } } }, { content: 'done' });
+    h.anthropic.script({ thinking, toolUse: { name: 'exec_command', input: { cmd: 'echo hello > hello.txt' } } }, { content: 'done' });
 
     const run = await runCodex(claudeEnv, workdir, 'create hello.txt containing hello', ['-c', 'model_reasoning_effort=high']);
 
@@ -445,7 +421,7 @@ describe('the real Codex CLI through the gateway', () => {
     expect(completed).toContainEqual(expect.objectContaining({ type: 'agent_message', text: 'done' }));
 
     // Two Messages calls: thinking on (Codex's effort), Codex's tools translated (namespace flattened, web search left out).
-    const sent = anthropic.received.slice(before);
+    const sent = h.anthropic.received.slice(before);
     expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/messages', 'POST /v1/messages']);
     const [first, second] = sent as [(typeof sent)[0], (typeof sent)[0]];
     expect(first.body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 16384 }, stream: true });
@@ -460,9 +436,9 @@ describe('the real Codex CLI through the gateway', () => {
   }, 120_000);
   it('should run the same tool turn on a Gemini 3 model: the thought signature carried in the reasoning item, the command run', async () => {
     const workdir = mkdtempSync(join(temp, 'work-'));
-    const before = gemini.received.length;
+    const before = h.gemini.received.length;
     const thoughts = { summary: 'Planning: one shell command.', signature: 'CiQBcsjafE0p/+Zb7Jt4dVw==' };
-    gemini.script({ thoughts, functionCall: { name: 'exec_command', args: { cmd: 'echo hello > hello.txt' } } }, { content: 'done' });
+    h.gemini.script({ thoughts, functionCall: { name: 'exec_command', args: { cmd: 'echo hello > hello.txt' } } }, { content: 'done' });
 
     const run = await runCodex(geminiEnv, workdir, 'create hello.txt containing hello', ['-c', 'model_reasoning_effort=low']);
 
@@ -470,7 +446,7 @@ describe('the real Codex CLI through the gateway', () => {
     expect(readFileSync(join(workdir, 'hello.txt'), 'utf8')).toBe('hello\n');
     const completed = run.events.filter((e) => e.type === 'item.completed').map((e) => e.item as Record<string, unknown>);
     expect(completed).toContainEqual(expect.objectContaining({ type: 'agent_message', text: 'done' }));
-    const sent = gemini.received.slice(before);
+    const sent = h.gemini.received.slice(before);
     expect(sent).toHaveLength(2);
     // The fake validates Gemini 3 signatures (400 otherwise): the one it issued came back on the replayed call.
     const model = (sent[1]!.body.contents as { role: string; parts: Record<string, unknown>[] }[]).find((c) => c.role === 'model')!;

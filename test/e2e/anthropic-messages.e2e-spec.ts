@@ -1,31 +1,25 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { AnthropicFake } from '../fakes/anthropic-fake';
-import { PROVIDER_KEYS } from '../support/canary-secrets';
-import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+import { startVendorHarness, type VendorHarness } from '../support/gateway-harness';
+import { openaiProvider } from '../support/org-yaml';
 
 /** `/v1/messages` natively to Anthropic providers, driven by the official Anthropic SDK (as Claude Code uses it). */
 describe('Anthropic Messages wire through the gateway (official @anthropic-ai/sdk)', () => {
-  let anthropic: AnthropicFake;
-  let h: GatewayHarness;
+  let h: VendorHarness;
   let client: Anthropic;
   let key: string;
 
   beforeAll(async () => {
-    anthropic = await new AnthropicFake().start();
-    h = await startGatewayHarness(
-      (openAiUrl) => `
+    h = await startVendorHarness(
+      (urls) => `
 version: 1
 providers:
   - name: anthropic
     type: anthropic
-    baseUrl: ${anthropic.url}
+    baseUrl: ${urls.anthropic}
     credentials:
       - { label: a, apiKey: { env: ANTHROPIC_KEY_A } }
       - { label: b, apiKey: { env: ANTHROPIC_KEY_B } }
-  - name: openai
-    type: openai
-    baseUrl: ${openAiUrl}/v1
-    credentials: [{ label: main, apiKey: { env: FAKE_OPENAI_KEY } }]
+${openaiProvider(urls.openai)}
 models:
   - slug: anthropic/claude-sonnet-4-5
     prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "3", cachedInputPer1M: "0.30", cacheWritePer1M: "3.75", cacheWrite1hPer1M: "6", outputPer1M: "15" }]
@@ -43,21 +37,17 @@ keys:
   - { member: thinker, name: main, allocations: [anthropic/claude-sonnet-4-5] }
 `,
       { ALLOT_UPSTREAM_IDLE_TIMEOUT_MS: '1500' },
-      { ANTHROPIC_KEY_A: PROVIDER_KEYS.anthropicMain, ANTHROPIC_KEY_B: PROVIDER_KEYS.anthropicSecond },
     );
     key = h.keys['dev/claude']!;
-    client = new Anthropic({ apiKey: key, baseURL: h.server.url, maxRetries: 0 });
+    client = h.claude(key);
   });
-  afterEach(() => anthropic.clearScripts());
-  afterAll(async () => {
-    await h?.stop();
-    await anthropic?.stop();
-  });
+  afterEach(() => h.clearScripts());
+  afterAll(() => h?.stop());
 
-  const lastSent = () => anthropic.received.at(-1)!;
+  const lastSent = () => h.anthropic.received.at(-1)!;
 
   it('should answer messages.create, pass the client’s version and beta headers, and bill cache reads and writes exactly', async () => {
-    anthropic.script({ cacheReadTokens: 40, cacheWrite5mTokens: 10 });
+    h.anthropic.script({ cacheReadTokens: 40, cacheWrite5mTokens: 10 });
     const { data, response } = await client.messages
       .create(
         {
@@ -120,7 +110,7 @@ keys:
       max_tokens: 200,
       messages: [{ role: 'user' as const, content: 'cache me for an hour' }],
     };
-    anthropic.script(
+    h.anthropic.script(
       { cacheReadTokens: 2, cacheWrite5mTokens: 3, cacheWrite1hTokens: 4 },
       { cacheReadTokens: 2, cacheWrite5mTokens: 3, cacheWrite1hTokens: 4 },
     );
@@ -147,7 +137,7 @@ keys:
   });
 
   it('should carry a tool-use round trip and replay thinking blocks with their signatures byte-identical', async () => {
-    anthropic.script(
+    h.anthropic.script(
       {
         thinking: { text: 'I should list the files.', signature: 'EqQBCkYIARgCKkBsig+/==' },
         toolUse: { name: 'bash', input: { command: 'ls' } },
@@ -197,17 +187,17 @@ keys:
   });
 
   it('should retry an overloaded (529) provider on its other credential before any byte, and relay a persistent one in Anthropic shape', async () => {
-    anthropic.script({ status: 529 });
+    h.anthropic.script({ status: 529 });
     const ok = await client.messages.create({
       model: 'anthropic/claude-sonnet-4-5',
       max_tokens: 50,
       messages: [{ role: 'user', content: 'retry' }],
     });
     expect(ok.type).toBe('message');
-    const [firstTry, secondTry] = anthropic.received.slice(-2);
+    const [firstTry, secondTry] = h.anthropic.received.slice(-2);
     expect(firstTry!.headers['x-api-key']).not.toBe(secondTry!.headers['x-api-key']);
 
-    anthropic.script({ status: 529 }, { status: 529 });
+    h.anthropic.script({ status: 529 }, { status: 529 });
     const failure = await client.messages
       .create({ model: 'anthropic/claude-sonnet-4-5', max_tokens: 50, messages: [{ role: 'user', content: 'busy' }] })
       .catch((e: unknown) => e);
@@ -217,7 +207,7 @@ keys:
   });
 
   it('should accept x-api-key, default anthropic-version, and end a stream cut mid-way with an error event billed at least its input', async () => {
-    anthropic.script({ cutAfterEvents: 4 });
+    h.anthropic.script({ cutAfterEvents: 4 });
     const res = await fetch(`${h.server.url}/v1/messages`, {
       method: 'POST',
       headers: { 'x-api-key': key, 'content-type': 'application/json' },
@@ -237,14 +227,14 @@ keys:
   });
 
   it('should answer refusals in Anthropic shape: bad key, malformed JSON; and accept a Bearer key', async () => {
-    const bad = new Anthropic({ apiKey: 'allot_k1_not-a-real-key', baseURL: h.server.url, maxRetries: 0 });
+    const bad = h.claude('allot_k1_not-a-real-key');
     const denied = await bad.messages
       .create({ model: 'anthropic/claude-sonnet-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })
       .catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(Anthropic.AuthenticationError);
     expect((denied as { error: unknown }).error).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
 
-    const bearer = new Anthropic({ authToken: key, apiKey: null, baseURL: h.server.url, maxRetries: 0 });
+    const bearer = h.claude(key, { authToken: key, apiKey: null });
     expect(
       (await bearer.messages.create({ model: 'anthropic/claude-sonnet-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }))
         .type,
@@ -261,7 +251,7 @@ keys:
 
   describe('chat completions translated to a Claude model (official openai SDK)', () => {
     it('should answer and bill a chat completion from Anthropic, with system, usage and cache mapped', async () => {
-      anthropic.script({ cacheReadTokens: 20 });
+      h.anthropic.script({ cacheReadTokens: 20 });
       const openai = h.client(key);
       const { data, response } = await openai.chat.completions
         .create({
@@ -295,7 +285,7 @@ keys:
     });
 
     it('should stream tool-call arguments as chat deltas and report usage when asked', async () => {
-      anthropic.script({ toolUse: { name: 'ls', input: { dir: '.', all: true } } });
+      h.anthropic.script({ toolUse: { name: 'ls', input: { dir: '.', all: true } } });
       const stream = await h.client(key).chat.completions.create({
         model: 'anthropic/claude-sonnet-4-5',
         messages: [{ role: 'user', content: 'list' }],
@@ -331,10 +321,10 @@ keys:
           reasoning_effort,
         });
       // 300 + 16,384 thinking tokens cannot fit a 10,000-token quota: refused before any upstream call.
-      const before = anthropic.received.length;
+      const before = h.anthropic.received.length;
       const refused = await ask('high').catch((e: unknown) => e);
       expect(refused).toMatchObject({ status: 429, code: 'insufficient_quota' });
-      expect(anthropic.received.length).toBe(before);
+      expect(h.anthropic.received.length).toBe(before);
       // 300 + 1,024 fits, and Claude is asked for exactly that much room.
       await ask('low');
       expect(lastSent().body).toMatchObject({ max_tokens: 1324, thinking: { type: 'enabled', budget_tokens: 1024 } });
@@ -344,7 +334,7 @@ keys:
       const openai = h.client(key);
       const tools = [{ type: 'function' as const, function: { name: 'ls', parameters: { type: 'object', properties: {} } } }];
       const question = { role: 'user' as const, content: 'List the files.' };
-      anthropic.script({ thinking: { text: 'A listing will do.', signature: 'EqQBchatLoop==' }, toolUse: { name: 'ls', input: {} } });
+      h.anthropic.script({ thinking: { text: 'A listing will do.', signature: 'EqQBchatLoop==' }, toolUse: { name: 'ls', input: {} } });
       const first = await openai.chat.completions.create({
         model: 'anthropic/claude-sonnet-4-5',
         messages: [question],
@@ -382,14 +372,14 @@ keys:
     });
 
     it('should refuse what has no Anthropic counterpart with a 400 naming it, before any upstream call', async () => {
-      const before = anthropic.received.length;
+      const before = h.anthropic.received.length;
       const failure = await h
         .client(key)
         .chat.completions.create({ model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: 'x' }], n: 2 })
         .catch((e: unknown) => e);
       expect(failure).toMatchObject({ status: 400, code: 'unsupported' });
       expect((failure as Error).message).toContain('"n"');
-      expect(anthropic.received.length).toBe(before);
+      expect(h.anthropic.received.length).toBe(before);
     });
   });
 
@@ -631,7 +621,7 @@ keys:
         messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
       });
 
-      anthropic.script({ toolUse: { name: 'ls', input: { dir: '.' } } });
+      h.anthropic.script({ toolUse: { name: 'ls', input: { dir: '.' } } });
       const stream = openai.responses.stream({
         model: 'anthropic/claude-sonnet-4-5',
         input: 'list',

@@ -1,8 +1,8 @@
-import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { DEFAULT_GEMINI_TEXT, GeminiFake, geminiPromptTokens, googleError } from '../fakes/gemini-fake';
+import { DEFAULT_GEMINI_TEXT, geminiPromptTokens, googleError } from '../fakes/gemini-fake';
 import { PROVIDER_KEYS } from '../support/canary-secrets';
-import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+import { startVendorHarness, type VendorHarness } from '../support/gateway-harness';
+import { geminiProvider } from '../support/org-yaml';
 
 const MODEL = 'gemini/gemini-2.5-pro';
 const GENERATE = '/v1beta/models/gemini-2.5-pro:generateContent';
@@ -12,20 +12,15 @@ const cost = (input: number, cached: number, output: number) => (input - cached)
 
 /** Chat completions clients on a Gemini model: translated to generateContent / streamGenerateContent (official openai SDK). */
 describe('chat completions translated to Gemini (official openai SDK)', () => {
-  let gemini: GeminiFake;
-  let h: GatewayHarness;
+  let h: VendorHarness;
   let client: OpenAI;
 
   beforeAll(async () => {
-    gemini = await new GeminiFake().start();
-    h = await startGatewayHarness(
-      () => `
+    h = await startVendorHarness(
+      (urls) => `
 version: 1
 providers:
-  - name: gemini
-    type: gemini
-    baseUrl: ${gemini.url}
-    credentials: [{ label: main, apiKey: { env: GEMINI_KEY } }]
+${geminiProvider(urls.gemini)}
 models:
   - slug: ${MODEL}
     prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "1.25", cachedInputPer1M: "0.31", outputPer1M: "10" }]
@@ -34,21 +29,17 @@ allocations: [{ member: dev, model: ${MODEL} }]
 keys: [{ member: dev, name: sdk, allocations: [${MODEL}] }]
 `,
       { ALLOT_UPSTREAM_IDLE_TIMEOUT_MS: '1500' },
-      { GEMINI_KEY: PROVIDER_KEYS.geminiMain },
     );
     client = h.client(h.keys['dev/sdk']!);
   });
-  afterEach(() => gemini.clearScripts());
-  afterAll(async () => {
-    await h?.stop();
-    await gemini?.stop();
-  });
+  afterEach(() => h.clearScripts());
+  afterAll(() => h?.stop());
 
-  const lastSent = () => gemini.received.at(-1)!;
+  const lastSent = () => h.gemini.received.at(-1)!;
   const num = (v: unknown) => Number(v);
 
   it('should answer a JSON chat completion from generateContent and bill input, cached, output with thoughts, and reasoning exactly', async () => {
-    gemini.script({ cachedTokens: 20, thoughtsTokens: 30 });
+    h.gemini.script({ cachedTokens: 20, thoughtsTokens: 30 });
     const { data, response } = await client.chat.completions
       .create({
         model: MODEL,
@@ -97,7 +88,7 @@ keys: [{ member: dev, name: sdk, allocations: [${MODEL}] }]
 
   it('should stream text from streamGenerateContent?alt=sse, with usage when asked, billed as the JSON call', async () => {
     const body = { model: MODEL, messages: [{ role: 'user' as const, content: 'same exchange' }] };
-    gemini.script({ thoughtsTokens: 12 }, { thoughtsTokens: 12 });
+    h.gemini.script({ thoughtsTokens: 12 }, { thoughtsTokens: 12 });
     const json = await client.chat.completions.create(body).withResponse();
     const { data: stream, response } = await client.chat.completions
       .create({ ...body, stream: true, stream_options: { include_usage: true } })
@@ -129,7 +120,7 @@ keys: [{ member: dev, name: sdk, allocations: [${MODEL}] }]
   });
 
   it('should carry a tool call round trip: call → tool message → answer', async () => {
-    gemini.script(
+    h.gemini.script(
       { functionCall: { name: 'ls', args: { dir: '.', all: true } }, thoughts: { summary: 'List first.', signature: 'c2lnbmF0dXJl' } },
       { content: 'There are 3 files.' },
     );
@@ -186,7 +177,7 @@ keys: [{ member: dev, name: sdk, allocations: [${MODEL}] }]
   });
 
   it('should answer a blocked prompt and a safety stop with finish_reason content_filter, billed for the prompt', async () => {
-    gemini.script({ blockedPrompt: 'PROHIBITED_CONTENT' });
+    h.gemini.script({ blockedPrompt: 'PROHIBITED_CONTENT' });
     const { data, response } = await client.chat.completions
       .create({ model: MODEL, messages: [{ role: 'user', content: 'something forbidden' }] })
       .withResponse();
@@ -196,7 +187,7 @@ keys: [{ member: dev, name: sdk, allocations: [${MODEL}] }]
     expect(num(record.input_tokens)).toBe(geminiPromptTokens(lastSent().body));
     expect(num(record.output_tokens)).toBe(0);
 
-    gemini.script({ safetyStop: true });
+    h.gemini.script({ safetyStop: true });
     const stream = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'danger' }], stream: true });
     let finish: string | null = null;
     let text = '';
@@ -209,7 +200,7 @@ keys: [{ member: dev, name: sdk, allocations: [${MODEL}] }]
   });
 
   it('should relay a 429 from Google in OpenAI shape with Retry-After (the header, else Google’s RetryInfo)', async () => {
-    gemini.script({ status: 429, retryAfter: '7' });
+    h.gemini.script({ status: 429, retryAfter: '7' });
     const error = (await client.chat.completions
       .create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] })
       .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.RateLimitError>;
@@ -224,7 +215,7 @@ keys: [{ member: dev, name: sdk, allocations: [${MODEL}] }]
     expect(await h.ledger(error.requestID)).toMatchObject({ outcome: 'upstream_error', status_code: 429, input_tokens: '0' });
 
     const retryInfo = { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '11.5s' };
-    gemini.script({ status: 429, errorBody: googleError(429, 'You exceeded your current quota.', [retryInfo]) });
+    h.gemini.script({ status: 429, errorBody: googleError(429, 'You exceeded your current quota.', [retryInfo]) });
     const res = await fetch(`${h.server.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${h.keys['dev/sdk']!}`, 'content-type': 'application/json' },
@@ -236,7 +227,7 @@ keys: [{ member: dev, name: sdk, allocations: [${MODEL}] }]
   });
 
   it('should keep the status of other Google errors', async () => {
-    gemini.script({ status: 400, errorBody: googleError(400, 'Request contains an invalid argument.') });
+    h.gemini.script({ status: 400, errorBody: googleError(400, 'Request contains an invalid argument.') });
     const error = await client.chat.completions
       .create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] })
       .catch((e: unknown) => e);
@@ -245,7 +236,7 @@ keys: [{ member: dev, name: sdk, allocations: [${MODEL}] }]
   });
 
   it('should end a stream cut before its finish with an error chunk, never [DONE], billed at least its input', async () => {
-    gemini.script({ content: 'A long answer that arrives in several small pieces.', cutAfterEvents: 2 });
+    h.gemini.script({ content: 'A long answer that arrives in several small pieces.', cutAfterEvents: 2 });
     const res = await fetch(`${h.server.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${h.keys['dev/sdk']!}`, 'content-type': 'application/json' },
@@ -261,7 +252,7 @@ keys: [{ member: dev, name: sdk, allocations: [${MODEL}] }]
   });
 
   it('should refuse what has no Gemini counterpart with a 400 naming it, before any upstream request', async () => {
-    const before = gemini.received.length;
+    const before = h.gemini.received.length;
     for (const [extra, named] of [
       [{ n: 2 }, '"n"'],
       [{ logprobs: true }, '"logprobs"'],
@@ -274,20 +265,20 @@ keys: [{ member: dev, name: sdk, allocations: [${MODEL}] }]
       expect(failure).toMatchObject({ status: 400, code: 'unsupported' });
       expect((failure as Error).message).toContain(named);
     }
-    expect(gemini.received.length).toBe(before);
+    expect(h.gemini.received.length).toBe(before);
   });
 
   it('should have kept the provider key out of every URL', () => {
-    expect(gemini.received.length).toBeGreaterThan(5);
-    expect(gemini.received.every((r) => !r.path.includes('key='))).toBe(true);
-    expect(gemini.keyInUrl).toBe(0);
+    expect(h.gemini.received.length).toBeGreaterThan(5);
+    expect(h.gemini.received.every((r) => !r.path.includes('key='))).toBe(true);
+    expect(h.gemini.keyInUrl).toBe(0);
   });
 
   describe('the Anthropic Messages wire on the same Gemini model (official @anthropic-ai/sdk, as Claude Code)', () => {
-    const anthropic = () => new Anthropic({ apiKey: h.keys['dev/sdk']!, baseURL: h.server.url, maxRetries: 0 });
+    const anthropic = () => h.claude(h.keys['dev/sdk']!);
 
     it('should answer a message through chat and Gemini, and bill Gemini’s own usage', async () => {
-      gemini.script({ thoughtsTokens: 12 });
+      h.gemini.script({ thoughtsTokens: 12 });
       const { data, response } = await anthropic()
         .messages.create({ model: MODEL, max_tokens: 256, system: 'Be brief.', messages: [{ role: 'user', content: 'Hello' }] })
         .withResponse();
@@ -305,7 +296,7 @@ keys: [{ member: dev, name: sdk, allocations: [${MODEL}] }]
     });
 
     it('should stream a tool call as tool_use events, through chat chunks, from Gemini’s SSE', async () => {
-      gemini.script({ functionCall: { name: 'bash', args: { command: 'ls' } } });
+      h.gemini.script({ functionCall: { name: 'bash', args: { command: 'ls' } } });
       const final = await anthropic()
         .messages.stream({
           model: MODEL,
@@ -318,7 +309,7 @@ keys: [{ member: dev, name: sdk, allocations: [${MODEL}] }]
       expect(final.stop_reason).toBe('tool_use');
       expect(final.content.find((b) => b.type === 'tool_use')).toMatchObject({ name: 'bash', input: { command: 'ls' } });
       expect(final.usage.output_tokens).toBeGreaterThan(0);
-      expect(gemini.keyInUrl).toBe(0);
+      expect(h.gemini.keyInUrl).toBe(0);
     });
   });
 

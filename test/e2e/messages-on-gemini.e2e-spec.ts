@@ -1,9 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { ContentBlockParam, MessageParam, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages/messages';
-import { AnthropicFake } from '../fakes/anthropic-fake';
-import { GeminiFake } from '../fakes/gemini-fake';
-import { PROVIDER_KEYS } from '../support/canary-secrets';
-import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+import { startVendorHarness, type VendorHarness } from '../support/gateway-harness';
+import { anthropicProvider, geminiProvider } from '../support/org-yaml';
 
 const MODEL = 'gemini/gemini-3-pro-preview';
 const CLAUDE = 'anthropic/claude-sonnet-4-5';
@@ -23,26 +21,16 @@ type Part = Record<string, unknown>;
  * thinking blocks, which the client replays on the next turn, and the real signature reaches Gemini again.
  */
 describe('the Anthropic Messages wire on a Gemini 3 model, thinking across tool-use turns (official @anthropic-ai/sdk)', () => {
-  let gemini: GeminiFake;
-  let anthropic: AnthropicFake;
-  let h: GatewayHarness;
+  let h: VendorHarness;
   let client: Anthropic;
 
   beforeAll(async () => {
-    gemini = await new GeminiFake().start();
-    anthropic = await new AnthropicFake().start();
-    h = await startGatewayHarness(
-      () => `
+    h = await startVendorHarness(
+      (urls) => `
 version: 1
 providers:
-  - name: gemini
-    type: gemini
-    baseUrl: ${gemini.url}
-    credentials: [{ label: main, apiKey: { env: GEMINI_KEY } }]
-  - name: anthropic
-    type: anthropic
-    baseUrl: ${anthropic.url}
-    credentials: [{ label: main, apiKey: { env: ANTHROPIC_KEY } }]
+${geminiProvider(urls.gemini)}
+${anthropicProvider(urls.anthropic)}
 models:
   - slug: ${MODEL}
     prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "2", cachedInputPer1M: "0.2", outputPer1M: "12" }]
@@ -52,23 +40,15 @@ allocations: [{ member: dev, model: ${MODEL} }, { member: dev, model: ${CLAUDE} 
 keys: [{ member: dev, name: claude-code, allocations: [${MODEL}, ${CLAUDE}] }]
 `,
       { ALLOT_UPSTREAM_IDLE_TIMEOUT_MS: '1500' },
-      { GEMINI_KEY: PROVIDER_KEYS.geminiMain, ANTHROPIC_KEY: PROVIDER_KEYS.anthropicMain },
     );
-    client = new Anthropic({ apiKey: h.keys['dev/claude-code']!, baseURL: h.server.url, maxRetries: 0 });
+    client = h.claude(h.keys['dev/claude-code']!);
   });
-  afterEach(() => {
-    gemini.clearScripts();
-    anthropic.clearScripts();
-  });
-  afterAll(async () => {
-    await h?.stop();
-    await gemini?.stop();
-    await anthropic?.stop();
-  });
+  afterEach(() => h.clearScripts());
+  afterAll(() => h?.stop());
 
   const question: MessageParam = { role: 'user', content: 'create hello.txt' };
   /** The model turn of the last request Gemini received (the first after the user’s question). */
-  const replayedTurn = () => (gemini.received.at(-1)!.body.contents as { role: string; parts: Part[] }[])[1]!;
+  const replayedTurn = () => (h.gemini.received.at(-1)!.body.contents as { role: string; parts: Part[] }[])[1]!;
   /** The next turn as Claude Code sends it: the assistant content verbatim (through JSON), then the tool’s result. */
   const nextTurn = (content: unknown, toolUseId: string): MessageParam[] => [
     question,
@@ -94,7 +74,7 @@ keys: [{ member: dev, name: claude-code, allocations: [${MODEL}, ${CLAUDE}] }]
 
   it('should stream the thought summary and signature as a thinking block before the tool_use, and replay the real signature on turn 2', async () => {
     const thoughts = { summary: 'Planning: a shell command will do – “echo”.', signature: 'CiQBcsjafE0p/+Zb7Jt4dVw==' + 'Zm9v'.repeat(60) };
-    gemini.script({ thoughts, thoughtsTokens: 21, functionCall: { name: 'bash', args: { command: 'echo hello > hello.txt' } } });
+    h.gemini.script({ thoughts, thoughtsTokens: 21, functionCall: { name: 'bash', args: { command: 'echo hello > hello.txt' } } });
     const stream = client.messages.stream({ model: MODEL, max_tokens: 4096, thinking: THINKING, tools: [BASH], messages: [question] });
     const events: RawMessageStreamEvent[] = [];
     for await (const event of stream) events.push(event);
@@ -102,8 +82,8 @@ keys: [{ member: dev, name: claude-code, allocations: [${MODEL}, ${CLAUDE}] }]
     const requestId = (await stream.withResponse()).response.headers.get('x-request-id');
 
     // Thinking on the Messages wire → Gemini 3 thinking (2,048 tokens: low) with its thought summaries.
-    expect(gemini.received.at(-1)!.path).toBe(STREAM);
-    expect(gemini.received.at(-1)!.body.generationConfig).toEqual({
+    expect(h.gemini.received.at(-1)!.path).toBe(STREAM);
+    expect(h.gemini.received.at(-1)!.body.generationConfig).toEqual({
       maxOutputTokens: 4096,
       thinkingConfig: { thinkingLevel: 'low', includeThoughts: true },
     });
@@ -126,7 +106,7 @@ keys: [{ member: dev, name: claude-code, allocations: [${MODEL}, ${CLAUDE}] }]
 
     // Turn 2: Claude Code replays the assistant content; Gemini gets the signature it issued, byte for byte (the fake
     // refuses an unknown one, as Gemini 3 does).
-    gemini.script({ content: 'done' });
+    h.gemini.script({ content: 'done' });
     const toolUseId = toolUse!.type === 'tool_use' ? toolUse.id : '';
     const turn2 = await client.messages
       .stream({ model: MODEL, max_tokens: 4096, thinking: THINKING, tools: [BASH], messages: nextTurn(final.content, toolUseId) })
@@ -136,17 +116,17 @@ keys: [{ member: dev, name: claude-code, allocations: [${MODEL}, ${CLAUDE}] }]
       role: 'model',
       parts: [{ functionCall: { name: 'bash', args: { command: 'echo hello > hello.txt' } }, thoughtSignature: thoughts.signature }],
     });
-    expect(gemini.received.at(-1)!.raw).toContain(`"thoughtSignature":"${thoughts.signature}"`);
-    expect(gemini.received.at(-1)!.raw).not.toContain('Planning');
+    expect(h.gemini.received.at(-1)!.raw).toContain(`"thoughtSignature":"${thoughts.signature}"`);
+    expect(h.gemini.received.at(-1)!.raw).not.toContain('Planning');
   });
 
   it('should answer JSON with the thinking block first, and replay the real signature on turn 2', async () => {
     const thoughts = { summary: 'Checking the directory first.', signature: 'EkQKQgEBc2lnLWpzb24=' };
-    gemini.script({ thoughts, thoughtsTokens: 13, cachedTokens: 8, functionCall: { name: 'bash', args: { command: 'ls' } } });
+    h.gemini.script({ thoughts, thoughtsTokens: 13, cachedTokens: 8, functionCall: { name: 'bash', args: { command: 'ls' } } });
     const { data, response } = await client.messages
       .create({ model: MODEL, max_tokens: 4096, thinking: THINKING, tools: [BASH], messages: [question] })
       .withResponse();
-    expect(gemini.received.at(-1)!.path).toBe(GENERATE);
+    expect(h.gemini.received.at(-1)!.path).toBe(GENERATE);
     expect(data.content.map((b) => b.type)).toEqual(['thinking', 'tool_use']);
     expect(data.content[0]).toMatchObject({
       thinking: thoughts.summary,
@@ -155,7 +135,7 @@ keys: [{ member: dev, name: claude-code, allocations: [${MODEL}, ${CLAUDE}] }]
     expect(data.usage.cache_read_input_tokens).toBe(8);
     await expectBilledAsSeen(response.headers.get('x-request-id'), data.usage, 13);
 
-    gemini.script({ content: 'listed' });
+    h.gemini.script({ content: 'listed' });
     const toolUse = data.content[1]!;
     const turn2 = await client.messages.create({
       model: MODEL,
@@ -171,16 +151,16 @@ keys: [{ member: dev, name: claude-code, allocations: [${MODEL}, ${CLAUDE}] }]
   });
 
   it('should sign the call even without thinking asked for (Gemini 3 signs it anyway): an empty thinking block, replayed', async () => {
-    gemini.script({
+    h.gemini.script({
       thoughts: { summary: 'unseen', signature: 'c2lnLW5vLXN1bW1hcnk=' },
       functionCall: { name: 'bash', args: { command: 'pwd' } },
     });
     const first = await client.messages.create({ model: MODEL, max_tokens: 512, tools: [BASH], messages: [question] });
-    expect(gemini.received.at(-1)!.body.generationConfig).toEqual({ maxOutputTokens: 512 });
+    expect(h.gemini.received.at(-1)!.body.generationConfig).toEqual({ maxOutputTokens: 512 });
     expect(first.content.map((b) => b.type)).toEqual(['thinking', 'tool_use']);
     expect(first.content[0]).toMatchObject({ thinking: '' });
 
-    gemini.script({ content: '/' });
+    h.gemini.script({ content: '/' });
     const toolUse = first.content[1]!;
     await client.messages.create({
       model: MODEL,
@@ -192,7 +172,7 @@ keys: [{ member: dev, name: claude-code, allocations: [${MODEL}, ${CLAUDE}] }]
   });
 
   it('should drop Claude’s own thinking (a session moved from Claude) and stand in the documented skip value', async () => {
-    gemini.script({ content: 'fine' });
+    h.gemini.script({ content: 'fine' });
     await client.messages.create({
       model: MODEL,
       max_tokens: 512,
@@ -208,11 +188,11 @@ keys: [{ member: dev, name: claude-code, allocations: [${MODEL}, ${CLAUDE}] }]
     expect(replayedTurn().parts).toEqual([
       { functionCall: { name: 'bash', args: { command: 'ls' } }, thoughtSignature: 'skip_thought_signature_validator' },
     ]);
-    expect(gemini.received.at(-1)!.raw).not.toContain('Claude thought');
+    expect(h.gemini.received.at(-1)!.raw).not.toContain('Claude thought');
   });
 
   it('should refuse an altered gateway signature with a 400 in Anthropic’s shape, before calling Gemini', async () => {
-    const before = gemini.received.length;
+    const before = h.gemini.received.length;
     const error = await client.messages
       .create({
         model: MODEL,
@@ -232,18 +212,18 @@ keys: [{ member: dev, name: claude-code, allocations: [${MODEL}, ${CLAUDE}] }]
       type: 'error',
       error: { type: 'invalid_request_error', message: expect.stringContaining('signature of a thinking block') as string },
     });
-    expect(gemini.received.length).toBe(before);
+    expect(h.gemini.received.length).toBe(before);
   });
 
   it('should leave the gateway’s thinking blocks out when the session moves on to a Claude model (Anthropic would refuse them), and say so', async () => {
-    gemini.script({
+    h.gemini.script({
       thoughts: { summary: 'On Gemini.', signature: 'c2lnLW1vdmVk' },
       functionCall: { name: 'bash', args: { command: 'ls' } },
     });
     const first = await client.messages.create({ model: MODEL, max_tokens: 512, thinking: THINKING, tools: [BASH], messages: [question] });
     expect(first.content.map((b) => b.type)).toEqual(['thinking', 'tool_use']);
 
-    anthropic.script({ content: 'continued on Claude' });
+    h.anthropic.script({ content: 'continued on Claude' });
     const toolUse = first.content[1]!;
     const { data, response } = await client.messages
       .create({
@@ -256,6 +236,8 @@ keys: [{ member: dev, name: claude-code, allocations: [${MODEL}, ${CLAUDE}] }]
     expect(data.content).toEqual([expect.objectContaining({ type: 'text', text: 'continued on Claude' })]);
     expect(response.headers.get('x-allot-adjusted-params')).toBe('messages.thinking');
     // The fake refuses thinking it did not sign, as Anthropic does: the assistant turn went without it.
-    expect((anthropic.received.at(-1)!.body.messages as { content: unknown }[])[1]!.content).toEqual([JSON.parse(JSON.stringify(toolUse))]);
+    expect((h.anthropic.received.at(-1)!.body.messages as { content: unknown }[])[1]!.content).toEqual([
+      JSON.parse(JSON.stringify(toolUse)),
+    ]);
   });
 });

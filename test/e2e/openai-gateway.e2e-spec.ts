@@ -9,24 +9,14 @@ import {
   startGatewayHarness,
   type GatewayHarness,
 } from '../support/gateway-harness';
+import { azureProvider, azureV1Provider, openaiProvider } from '../support/org-yaml';
 
 const org = (fakeUrl: string) => `
 version: 1
 providers:
-  - name: openai
-    type: openai
-    baseUrl: ${fakeUrl}/v1
-    credentials: [{ label: main, apiKey: { env: FAKE_OPENAI_KEY } }]
-  - name: azure
-    type: azure-openai
-    baseUrl: ${fakeUrl}
-    apiVersion: "2024-10-21"
-    credentials: [{ label: main, apiKey: { env: FAKE_AZURE_KEY }, deployments: { gpt-5.4: contoso-gpt54 } }]
-  - name: azure-v1
-    type: azure-openai
-    baseUrl: ${fakeUrl}/openai/v1
-    apiVersion: v1
-    credentials: [{ label: main, apiKey: { env: FAKE_AZURE_KEY }, deployments: { gpt-5.4: contoso-gpt54-v1 } }]
+${openaiProvider(fakeUrl)}
+${azureProvider(fakeUrl)}
+${azureV1Provider(fakeUrl)}
 models:
   - slug: azure-v1/gpt-5.4
   - slug: openai/gpt-5.4-mini

@@ -1,12 +1,13 @@
 import OpenAI from 'openai';
 import { QuotaService } from '@allot/billing';
-import { estimateCall } from '../../libs/proxy/src/preflight/estimate';
+import { outputCap, promptTokens } from '../../libs/proxy/src/preflight/estimate';
 import { FAKE_PROVIDER_KEY, startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
 
 const MESSAGES = [{ role: 'user' as const, content: 'Count to three.' }];
 const MAX_TOKENS = 100;
 /** What preflight reserves for each of these calls. */
-const ESTIMATE = estimateCall({ messages: MESSAGES, max_tokens: MAX_TOKENS }, null, 8192, true);
+const REQUEST = { messages: MESSAGES, max_tokens: MAX_TOKENS };
+const ESTIMATE = { inputTokens: promptTokens(REQUEST), maxOutputTokens: outputCap(REQUEST, null, 8192) };
 const RESERVATION = ESTIMATE.inputTokens + ESTIMATE.maxOutputTokens;
 /**
  * A cost quota (µ$) between what the call costs with its prompt at the input price ($1 per 1M: prompt + output µ$)

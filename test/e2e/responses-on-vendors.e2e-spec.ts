@@ -1,9 +1,7 @@
 import type OpenAI from 'openai';
 import type { ResponseCreateParamsStreaming, ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
-import { AnthropicFake } from '../fakes/anthropic-fake';
-import { GeminiFake } from '../fakes/gemini-fake';
-import { PROVIDER_KEYS } from '../support/canary-secrets';
-import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+import { startVendorHarness, type VendorHarness } from '../support/gateway-harness';
+import { anthropicProvider, geminiProvider, openaiProvider } from '../support/org-yaml';
 
 const CLAUDE = 'anthropic/claude-sonnet-4-5';
 const GEMINI = 'gemini/gemini-3-pro-preview';
@@ -37,31 +35,18 @@ const PATCH = '*** Begin Patch\n*** Add File: hello.txt\n+hello\n*** End Patch\n
 
 /** Codex on Claude and Gemini models: the Responses API through the chat translation, driven by the official openai SDK. */
 describe('the Responses API on Claude and Gemini models, as Codex uses it (official openai SDK)', () => {
-  let anthropic: AnthropicFake;
-  let gemini: GeminiFake;
-  let h: GatewayHarness;
+  let h: VendorHarness;
   let client: OpenAI;
   let key: string;
 
   beforeAll(async () => {
-    anthropic = await new AnthropicFake().start();
-    gemini = await new GeminiFake().start();
-    h = await startGatewayHarness(
-      (openAiUrl) => `
+    h = await startVendorHarness(
+      (urls) => `
 version: 1
 providers:
-  - name: anthropic
-    type: anthropic
-    baseUrl: ${anthropic.url}
-    credentials: [{ label: a, apiKey: { env: ANTHROPIC_KEY } }]
-  - name: gemini
-    type: gemini
-    baseUrl: ${gemini.url}
-    credentials: [{ label: main, apiKey: { env: GEMINI_KEY } }]
-  - name: openai
-    type: openai
-    baseUrl: ${openAiUrl}/v1
-    credentials: [{ label: main, apiKey: { env: FAKE_OPENAI_KEY } }]
+${anthropicProvider(urls.anthropic, 'a')}
+${geminiProvider(urls.gemini)}
+${openaiProvider(urls.openai)}
 models:
   - slug: ${CLAUDE}
     prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "3", cachedInputPer1M: "0.30", cacheWritePer1M: "3.75", outputPer1M: "15" }]
@@ -73,20 +58,12 @@ allocations: [{ member: dev, model: ${CLAUDE} }, { member: dev, model: ${GEMINI}
 keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gpt-5.4] }]
 `,
       { ALLOT_UPSTREAM_IDLE_TIMEOUT_MS: '1500' },
-      { ANTHROPIC_KEY: PROVIDER_KEYS.anthropicMain, GEMINI_KEY: PROVIDER_KEYS.geminiMain },
     );
     key = h.keys['dev/codex']!;
     client = h.client(key);
   });
-  afterEach(() => {
-    anthropic.clearScripts();
-    gemini.clearScripts();
-  });
-  afterAll(async () => {
-    await h?.stop();
-    await anthropic?.stop();
-    await gemini?.stop();
-  });
+  afterEach(() => h.clearScripts());
+  afterAll(() => h?.stop());
 
   /** Streams a Responses call; returns the events, their types, the completed response, its text and the request id. */
   async function stream(body: Omit<ResponseCreateParamsStreaming, 'stream'>) {
@@ -115,7 +92,7 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gp
     };
 
     it('should stream the signed thinking as a reasoning item first, and replay it byte-identical on the function-call turn', async () => {
-      anthropic.script({
+      h.anthropic.script({
         thinking,
         redactedThinking: 'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlx',
         toolUse: { name: 'exec_command', input: { cmd: 'echo hello > hello.txt' } },
@@ -128,7 +105,7 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gp
         reasoning: { effort: 'high' as const, summary: 'auto' as const },
       };
       const turn1 = await stream({ ...common, input: history });
-      expect(anthropic.received.at(-1)!.body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 16384 }, stream: true });
+      expect(h.anthropic.received.at(-1)!.body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 16384 }, stream: true });
 
       // As OpenAI streams it: the reasoning item (with its summary) is added and done before the call item.
       const added = turn1.events.filter((e) => e.type === 'response.output_item.added').map((e) => e.item.type);
@@ -157,7 +134,7 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gp
       expect(Number(record.reasoning_tokens)).toBe(turn1.final.usage!.output_tokens_details.reasoning_tokens);
 
       // Turn 2, as Codex sends it: the whole history, the output items verbatim, the tool’s output.
-      anthropic.script({ content: 'done' });
+      h.anthropic.script({ content: 'done' });
       const callId = (call as { call_id: string }).call_id;
       const replayed = JSON.parse(JSON.stringify(turn1.final.output)) as ResponseInputItem[];
       const turn2 = await stream({
@@ -165,7 +142,7 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gp
         input: [...history, ...replayed, { type: 'function_call_output', call_id: callId, output: 'ok' }],
       });
       expect(turn2.text).toBe('done');
-      const sent = anthropic.received.at(-1)!;
+      const sent = h.anthropic.received.at(-1)!;
       // The fake checks the signatures it issued (it would answer 400 otherwise); and they arrived byte for byte.
       expect((sent.body.messages as { role: string; content: unknown[] }[])[1]).toEqual({
         role: 'assistant',
@@ -188,13 +165,13 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gp
         })
         .withResponse();
       expect(lost.headers.get('x-allot-adjusted-params')).toBe('reasoning_effort');
-      expect(anthropic.received.at(-1)!.body).not.toHaveProperty('thinking');
+      expect(h.anthropic.received.at(-1)!.body).not.toHaveProperty('thinking');
     });
 
     it('should run a custom (apply_patch) tool round trip: custom_tool_call with its input, and its output back as a tool result', async () => {
-      anthropic.script({ toolUse: { name: 'apply_patch', input: { input: PATCH } } }, { content: 'patched' });
+      h.anthropic.script({ toolUse: { name: 'apply_patch', input: { input: PATCH } } }, { content: 'patched' });
       const turn1 = await stream({ model: CLAUDE, input: history, tools: [EXEC, APPLY_PATCH], store: false });
-      expect(anthropic.received.at(-1)!.body.tools).toEqual([
+      expect(h.anthropic.received.at(-1)!.body.tools).toEqual([
         expect.objectContaining({ name: 'exec_command' }),
         expect.objectContaining({
           name: 'apply_patch',
@@ -220,7 +197,7 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gp
         ],
       });
       expect(turn2.output_text).toBe('patched');
-      expect((anthropic.received.at(-1)!.body.messages as unknown[]).slice(1)).toEqual([
+      expect((h.anthropic.received.at(-1)!.body.messages as unknown[]).slice(1)).toEqual([
         { role: 'assistant', content: [{ type: 'tool_use', id: callId, name: 'apply_patch', input: { input: PATCH } }] },
         {
           role: 'user',
@@ -234,10 +211,10 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gp
     const thoughts = { summary: 'Planning: a shell command will do.', signature: 'CiQBcsjafE0p/+Zb7Jt4dVw==' };
 
     it('should stream thought summaries as a reasoning item first, and replay the real thought signature on the function-call turn', async () => {
-      gemini.script({ thoughts, thoughtsTokens: 21, functionCall: { name: 'exec_command', args: { cmd: 'echo hello > hello.txt' } } });
+      h.gemini.script({ thoughts, thoughtsTokens: 21, functionCall: { name: 'exec_command', args: { cmd: 'echo hello > hello.txt' } } });
       const common = { model: GEMINI, tools: [EXEC], store: false, reasoning: { effort: 'low' as const, summary: 'auto' as const } };
       const turn1 = await stream({ ...common, input: history });
-      expect(gemini.received.at(-1)!.body.generationConfig).toMatchObject({
+      expect(h.gemini.received.at(-1)!.body.generationConfig).toMatchObject({
         thinkingConfig: { thinkingLevel: 'low', includeThoughts: true },
       });
       const added = turn1.events.filter((e) => e.type === 'response.output_item.added').map((e) => e.item.type);
@@ -253,14 +230,14 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gp
       expect(Number(record.reasoning_tokens)).toBe(21);
       expect(Number(record.output_tokens)).toBe(turn1.final.usage!.output_tokens);
 
-      gemini.script({ content: 'done' });
+      h.gemini.script({ content: 'done' });
       const callId = (call as { call_id: string }).call_id;
       const output = { type: 'function_call_output' as const, call_id: callId, output: 'ok' };
       const replayed = JSON.parse(JSON.stringify(turn1.final.output)) as ResponseInputItem[];
       const turn2 = await stream({ ...common, input: [...history, ...replayed, output] });
       expect(turn2.text).toBe('done');
       // The fake validates Gemini 3 signatures (400 otherwise); the one it issued came back on the call.
-      const model = (gemini.received.at(-1)!.body.contents as { role: string; parts: Record<string, unknown>[] }[])[1]!;
+      const model = (h.gemini.received.at(-1)!.body.contents as { role: string; parts: Record<string, unknown>[] }[])[1]!;
       expect(model).toEqual({
         role: 'model',
         parts: [{ functionCall: { name: 'exec_command', args: { cmd: 'echo hello > hello.txt' } }, thoughtSignature: thoughts.signature }],
@@ -268,12 +245,12 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gp
 
       // Without the reasoning item, the documented skip value stands in for the signature.
       await client.responses.create({ ...common, input: [...history, call as ResponseInputItem, output] });
-      const skipped = (gemini.received.at(-1)!.body.contents as { parts: Record<string, unknown>[] }[])[1]!.parts[0]!;
+      const skipped = (h.gemini.received.at(-1)!.body.contents as { parts: Record<string, unknown>[] }[])[1]!.parts[0]!;
       expect(skipped.thoughtSignature).toBe('skip_thought_signature_validator');
     });
 
     it('should run a custom (apply_patch) tool round trip', async () => {
-      gemini.script({ functionCall: { name: 'apply_patch', args: { input: PATCH } } }, { content: 'patched' });
+      h.gemini.script({ functionCall: { name: 'apply_patch', args: { input: PATCH } } }, { content: 'patched' });
       const turn1 = await client.responses.create({ model: GEMINI, input: history, tools: [APPLY_PATCH], store: false });
       const call = turn1.output[0]!;
       expect(call).toMatchObject({ type: 'custom_tool_call', name: 'apply_patch', input: PATCH });
@@ -285,7 +262,7 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gp
         input: [...history, call as ResponseInputItem, { type: 'custom_tool_call_output', call_id: callId, output: 'Success.' }],
       });
       expect(turn2.output_text).toBe('patched');
-      expect((gemini.received.at(-1)!.body.contents as unknown[]).slice(1)).toEqual([
+      expect((h.gemini.received.at(-1)!.body.contents as unknown[]).slice(1)).toEqual([
         {
           role: 'model',
           parts: [{ functionCall: { name: 'apply_patch', args: { input: PATCH } }, thoughtSignature: 'skip_thought_signature_validator' }],
@@ -324,8 +301,8 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gp
       expect(text).toContain('"type":"response.completed"');
       const names =
         model === CLAUDE
-          ? (anthropic.received.at(-1)!.body.tools as { name: string }[]).map((t) => t.name)
-          : ((gemini.received.at(-1)!.body.tools as { functionDeclarations: { name: string }[] }[])[0]!.functionDeclarations ?? []).map(
+          ? (h.anthropic.received.at(-1)!.body.tools as { name: string }[]).map((t) => t.name)
+          : ((h.gemini.received.at(-1)!.body.tools as { functionDeclarations: { name: string }[] }[])[0]!.functionDeclarations ?? []).map(
               (t) => t.name,
             );
       expect(names).toEqual(['exec_command', 'apply_patch', 'multi_agent_v1__spawn_agent', 'tool_search']);
@@ -343,20 +320,20 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gp
       { type: 'custom_tool_call_output', call_id: 'call_c2', output: 'Success.' },
       { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'You are performing a CONTEXT CHECKPOINT COMPACTION.' }] },
     ];
-    anthropic.script({ content: 'summary' });
-    gemini.script({ content: 'summary' });
+    h.anthropic.script({ content: 'summary' });
+    h.gemini.script({ content: 'summary' });
     const summary = await stream({ model, input: history2, tools: [], store: false });
     expect(summary.text).toBe('summary');
     if (model === CLAUDE) {
       // Anthropic needs the called tools declared with tool blocks in the history (the fake refuses otherwise): none callable.
-      expect(anthropic.received.at(-1)!.body).toMatchObject({
+      expect(h.anthropic.received.at(-1)!.body).toMatchObject({
         tools: [{ name: 'exec_command' }, { name: 'apply_patch' }],
         tool_choice: { type: 'none' },
       });
     }
   });
   it('should drop Claude’s reasoning items when the conversation moves on to an OpenAI model, and say so', async () => {
-    anthropic.script({
+    h.anthropic.script({
       thinking: { text: 'Thinking on Claude.', signature: 'c2lnLWZvci1jbGF1ZGU=' },
       toolUse: { name: 'exec_command', input: { cmd: 'ls' } },
     });
@@ -376,12 +353,12 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gp
     ['Claude', CLAUDE],
     ['Gemini', GEMINI],
   ])('should give the SDK’s stream helper a consistent snapshot on %s: reasoning, text and a custom tool call', async (_name, model) => {
-    anthropic.script({
+    h.anthropic.script({
       thinking: { text: 'Let me think.', signature: 'c2lnLWhlbHBlcg==' },
       content: 'Patching now.',
       toolUse: { name: 'apply_patch', input: { input: PATCH } },
     });
-    gemini.script({
+    h.gemini.script({
       thoughts: { summary: 'Let me think.', signature: 'c2lnLWdlbWluaQ==' },
       content: 'Patching now.',
       functionCall: { name: 'apply_patch', args: { input: PATCH } },
@@ -404,8 +381,8 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gp
     expect(call).toMatchObject({ name: 'apply_patch', input: PATCH });
 
     // The next turn replays all of it, and the vendor accepts it (both fakes check the signatures).
-    anthropic.script({ content: 'done' });
-    gemini.script({ content: 'done' });
+    h.anthropic.script({ content: 'done' });
+    h.gemini.script({ content: 'done' });
     const next = await client.responses.create({
       model,
       tools: [APPLY_PATCH],
@@ -419,13 +396,13 @@ keys: [{ member: dev, name: codex, allocations: [${CLAUDE}, ${GEMINI}, openai/gp
     });
     expect(next.output_text).toBe('done');
     if (model === GEMINI) {
-      const turn = (gemini.received.at(-1)!.body.contents as { role: string; parts: Record<string, unknown>[] }[])[1]!;
+      const turn = (h.gemini.received.at(-1)!.body.contents as { role: string; parts: Record<string, unknown>[] }[])[1]!;
       expect(turn.parts).toEqual([
         { text: 'Patching now.' },
         { functionCall: { name: 'apply_patch', args: { input: PATCH } }, thoughtSignature: 'c2lnLWdlbWluaQ==' },
       ]);
     } else {
-      const turn = (anthropic.received.at(-1)!.body.messages as { content: { type: string }[] }[])[1]!;
+      const turn = (h.anthropic.received.at(-1)!.body.messages as { content: { type: string }[] }[])[1]!;
       expect(turn.content.map((b) => b.type)).toEqual(['thinking', 'text', 'tool_use']);
     }
   });

@@ -2,24 +2,14 @@ import type OpenAI from 'openai';
 import type { ResponseInputItem } from 'openai/resources/responses/responses';
 import { StoredResponses } from '../../libs/proxy/src/responses/stored-responses.service';
 import { FAKE_AZURE_KEY, startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+import { azureProvider, azureV1Provider, openaiProvider } from '../support/org-yaml';
 
 const org = (fakeUrl: string) => `
 version: 1
 providers:
-  - name: openai
-    type: openai
-    baseUrl: ${fakeUrl}/v1
-    credentials: [{ label: main, apiKey: { env: FAKE_OPENAI_KEY } }]
-  - name: azure
-    type: azure-openai
-    baseUrl: ${fakeUrl}
-    apiVersion: "2024-10-21"
-    credentials: [{ label: main, apiKey: { env: FAKE_AZURE_KEY }, deployments: { gpt-5.4: contoso-gpt54 } }]
-  - name: azure-v1
-    type: azure-openai
-    baseUrl: ${fakeUrl}/openai/v1
-    apiVersion: v1
-    credentials: [{ label: main, apiKey: { env: FAKE_AZURE_KEY }, deployments: { gpt-5.4: contoso-gpt54-v1 } }]
+${openaiProvider(fakeUrl)}
+${azureProvider(fakeUrl)}
+${azureV1Provider(fakeUrl)}
 models:
   - slug: openai/gpt-5.4
     prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "1.25", cachedInputPer1M: "0.125", outputPer1M: "10" }]

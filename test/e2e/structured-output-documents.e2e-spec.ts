@@ -1,9 +1,7 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { AnthropicFake } from '../fakes/anthropic-fake';
-import { GeminiFake } from '../fakes/gemini-fake';
-import { PROVIDER_KEYS } from '../support/canary-secrets';
-import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+import { startVendorHarness, type VendorHarness } from '../support/gateway-harness';
+import { anthropicProvider, geminiProvider, openaiProvider } from '../support/org-yaml';
 
 const CLAUDE = 'anthropic/claude-sonnet-4-5';
 const GEMINI = 'gemini/gemini-2.5-flash';
@@ -13,31 +11,18 @@ const CITY = { type: 'object', properties: { city: { type: 'string' } }, require
 
 /** Structured output and documents across the wires (official openai and @anthropic-ai/sdk clients). */
 describe('structured output and documents across wires', () => {
-  let anthropic: AnthropicFake;
-  let gemini: GeminiFake;
-  let h: GatewayHarness;
+  let h: VendorHarness;
   let openai: OpenAI;
   let claude: Anthropic;
 
   beforeAll(async () => {
-    anthropic = await new AnthropicFake().start();
-    gemini = await new GeminiFake().start();
-    h = await startGatewayHarness(
-      (openAiUrl) => `
+    h = await startVendorHarness(
+      (urls) => `
 version: 1
 providers:
-  - name: anthropic
-    type: anthropic
-    baseUrl: ${anthropic.url}
-    credentials: [{ label: a, apiKey: { env: ANTHROPIC_KEY } }]
-  - name: gemini
-    type: gemini
-    baseUrl: ${gemini.url}
-    credentials: [{ label: g, apiKey: { env: GEMINI_KEY } }]
-  - name: openai
-    type: openai
-    baseUrl: ${openAiUrl}/v1
-    credentials: [{ label: main, apiKey: { env: FAKE_OPENAI_KEY } }]
+${anthropicProvider(urls.anthropic, 'a')}
+${geminiProvider(urls.gemini, 'g')}
+${openaiProvider(urls.openai)}
 models:
   - slug: ${CLAUDE}
     prices: [{ effectiveFrom: 2026-01-01, inputPer1M: "3", outputPer1M: "15" }]
@@ -47,28 +32,19 @@ members: [{ identifier: dev }]
 allocations: [{ member: dev, model: ${CLAUDE} }, { member: dev, model: ${GEMINI} }, { member: dev, model: ${GPT} }]
 keys: [{ member: dev, name: all, allocations: [${CLAUDE}, ${GEMINI}, ${GPT}] }]
 `,
-      {},
-      { ANTHROPIC_KEY: PROVIDER_KEYS.anthropicMain, GEMINI_KEY: PROVIDER_KEYS.geminiMain },
     );
     const key = h.keys['dev/all']!;
     openai = h.client(key);
-    claude = new Anthropic({ apiKey: key, baseURL: h.server.url, maxRetries: 0 });
+    claude = h.claude(key);
   });
-  afterEach(() => {
-    anthropic.clearScripts();
-    gemini.clearScripts();
-  });
-  afterAll(async () => {
-    await h?.stop();
-    await anthropic?.stop();
-    await gemini?.stop();
-  });
+  afterEach(() => h.clearScripts());
+  afterAll(() => h?.stop());
 
-  const sentToClaude = () => anthropic.received.at(-1)!.body as Record<string, unknown>;
+  const sentToClaude = () => h.anthropic.received.at(-1)!.body as Record<string, unknown>;
 
   describe('response_format on a Claude model: a forced tool whose input is the answer', () => {
     it('should answer a json_schema chat completion with the JSON as content and finish reason stop, and bill it', async () => {
-      anthropic.script({ toolUse: { name: 'city_answer', input: { city: 'Paris' } } });
+      h.anthropic.script({ toolUse: { name: 'city_answer', input: { city: 'Paris' } } });
       const { data, response } = await openai.chat.completions
         .create({
           model: CLAUDE,
@@ -94,7 +70,7 @@ keys: [{ member: dev, name: all, allocations: [${CLAUDE}, ${GEMINI}, ${GPT}] }]
         messages: [{ role: 'user' as const, content: 'Give me an object.' }],
         response_format: { type: 'json_object' as const },
       };
-      anthropic.script(
+      h.anthropic.script(
         { toolUse: { name: 'json_response', input: { ok: true, n: 3 } } },
         { toolUse: { name: 'json_response', input: { ok: true, n: 3 } } },
       );
@@ -118,7 +94,7 @@ keys: [{ member: dev, name: all, allocations: [${CLAUDE}, ${GEMINI}, ${GPT}] }]
     });
 
     it('should answer the Responses API’s text.format with the JSON as output text, JSON and stream', async () => {
-      anthropic.script({ toolUse: { name: 'city_answer', input: { city: 'Rome' } } });
+      h.anthropic.script({ toolUse: { name: 'city_answer', input: { city: 'Rome' } } });
       const answer = await openai.responses.create({
         model: CLAUDE,
         input: 'Where is the Colosseum?',
@@ -129,7 +105,7 @@ keys: [{ member: dev, name: all, allocations: [${CLAUDE}, ${GEMINI}, ${GPT}] }]
       expect(answer.output.some((item) => item.type === 'function_call')).toBe(false);
       expect(sentToClaude()).toMatchObject({ tool_choice: { type: 'tool', name: 'city_answer' } });
 
-      anthropic.script({ toolUse: { name: 'city_answer', input: { city: 'Rome' } } });
+      h.anthropic.script({ toolUse: { name: 'city_answer', input: { city: 'Rome' } } });
       const stream = openai.responses.stream({
         model: CLAUDE,
         input: 'Where is the Colosseum?',
@@ -154,7 +130,7 @@ keys: [{ member: dev, name: all, allocations: [${CLAUDE}, ${GEMINI}, ${GPT}] }]
     ])(
       'should refuse structured output with %s with a 400 naming the combination, before any upstream call',
       async (_name, extra, named) => {
-        const before = anthropic.received.length;
+        const before = h.anthropic.received.length;
         const refused = await openai.chat.completions
           .create({
             model: CLAUDE,
@@ -165,7 +141,7 @@ keys: [{ member: dev, name: all, allocations: [${CLAUDE}, ${GEMINI}, ${GPT}] }]
           .catch((e: unknown) => e);
         expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
         expect((refused as Error).message).toContain(named);
-        expect(anthropic.received.length).toBe(before);
+        expect(h.anthropic.received.length).toBe(before);
       },
     );
   });
@@ -266,7 +242,7 @@ keys: [{ member: dev, name: all, allocations: [${CLAUDE}, ${GEMINI}, ${GPT}] }]
     it('should send an Anthropic client’s document block to a Gemini model as inline data', async () => {
       const message = await claude.messages.create(documentMessage(GEMINI));
       expect(message.type).toBe('message');
-      expect((gemini.received.at(-1)!.body as { contents: unknown[] }).contents[0]).toEqual({
+      expect((h.gemini.received.at(-1)!.body as { contents: unknown[] }).contents[0]).toEqual({
         role: 'user',
         parts: [{ inlineData: { mimeType: 'application/pdf', data: PDF } }, { text: 'Summarize.' }],
       });

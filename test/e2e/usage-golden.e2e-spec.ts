@@ -1,9 +1,7 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
-import { AnthropicFake } from '../fakes/anthropic-fake';
-import { GeminiFake } from '../fakes/gemini-fake';
-import { PROVIDER_KEYS } from '../support/canary-secrets';
-import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+import { startVendorHarness, type VendorHarness } from '../support/gateway-harness';
+import { anthropicProvider, azureProvider, geminiProvider, openaiProvider } from '../support/org-yaml';
 
 /**
  * The golden usage test (B2): the same exchange — the same scripted upstream token counts — through every client wire
@@ -37,36 +35,19 @@ const FIELDS = [
 ] as const;
 
 describe('golden usage: one exchange through every wire and stream mode to every provider type', () => {
-  let anthropic: AnthropicFake;
-  let gemini: GeminiFake;
-  let h: GatewayHarness;
+  let h: VendorHarness;
   let openai: OpenAI;
   let claude: Anthropic;
 
   beforeAll(async () => {
-    anthropic = await new AnthropicFake().start();
-    gemini = await new GeminiFake().start();
-    h = await startGatewayHarness(
-      (fakeUrl) => `
+    h = await startVendorHarness(
+      (urls) => `
 version: 1
 providers:
-  - name: openai
-    type: openai
-    baseUrl: ${fakeUrl}/v1
-    credentials: [{ label: main, apiKey: { env: FAKE_OPENAI_KEY } }]
-  - name: azure
-    type: azure-openai
-    baseUrl: ${fakeUrl}
-    apiVersion: "2024-10-21"
-    credentials: [{ label: main, apiKey: { env: FAKE_AZURE_KEY }, deployments: { gpt-5.4: contoso-gpt54 } }]
-  - name: anthropic
-    type: anthropic
-    baseUrl: ${anthropic.url}
-    credentials: [{ label: main, apiKey: { env: ANTHROPIC_KEY } }]
-  - name: gemini
-    type: gemini
-    baseUrl: ${gemini.url}
-    credentials: [{ label: main, apiKey: { env: GEMINI_KEY } }]
+${openaiProvider(urls.openai)}
+${azureProvider(urls.openai)}
+${anthropicProvider(urls.anthropic)}
+${geminiProvider(urls.gemini)}
 models:
   - { slug: openai/gpt-5.4, prices: [${PRICE}] }
   - { slug: azure/gpt-5.4, prices: [${PRICE}] }
@@ -80,18 +61,12 @@ allocations:
   - { member: dev, model: gemini/gemini-2.5-flash }
 keys: [{ member: dev, name: all, allocations: [openai/gpt-5.4, azure/gpt-5.4, anthropic/claude-sonnet-4-5, gemini/gemini-2.5-flash] }]
 `,
-      {},
-      { ANTHROPIC_KEY: PROVIDER_KEYS.anthropicMain, GEMINI_KEY: PROVIDER_KEYS.geminiMain },
     );
     const key = h.keys['dev/all']!;
     openai = h.client(key);
-    claude = new Anthropic({ apiKey: key, baseURL: h.server.url, maxRetries: 0 });
+    claude = h.claude(key);
   });
-  afterAll(async () => {
-    await h?.stop();
-    await anthropic?.stop();
-    await gemini?.stop();
-  });
+  afterAll(() => h?.stop());
 
   /** One call in a wire and mode; the stream is read to its end. Returns the call's request id. */
   async function call(model: string, wire: Wire, stream: boolean): Promise<string | null> {
@@ -155,7 +130,7 @@ keys: [{ member: dev, name: all, allocations: [openai/gpt-5.4, azure/gpt-5.4, an
       // ledger counts reads inside input (110) and writes apart; thinking has no separate count.
       'anthropic',
       'anthropic/claude-sonnet-4-5',
-      () => anthropic.script({ promptTokens: 120, cacheReadTokens: 40, cacheWrite5mTokens: 6, cacheWrite1hTokens: 4, outputTokens: 30 }),
+      () => h.anthropic.script({ promptTokens: 120, cacheReadTokens: 40, cacheWrite5mTokens: 6, cacheWrite1hTokens: 4, outputTokens: 30 }),
       {
         input_tokens: '110',
         cached_input_tokens: '40',
@@ -173,7 +148,7 @@ keys: [{ member: dev, name: all, allocations: [openai/gpt-5.4, azure/gpt-5.4, an
       // as output, so output = candidates (20) + thoughts (10).
       'gemini',
       'gemini/gemini-2.5-flash',
-      () => gemini.script({ promptTokens: 120, cachedTokens: 40, outputTokens: 20, thoughtsTokens: 10 }),
+      () => h.gemini.script({ promptTokens: 120, cachedTokens: 40, outputTokens: 20, thoughtsTokens: 10 }),
       {
         input_tokens: '120',
         cached_input_tokens: '40',

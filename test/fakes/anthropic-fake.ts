@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ScriptedFake } from './scripted-fake';
+import { pieces, ScriptedFake, sleep } from './scripted-fake';
 
 /**
  * A fake Anthropic Messages API written from the public API reference: `POST /v1/messages` as JSON or as the SSE
@@ -277,11 +277,3 @@ export class AnthropicFake extends ScriptedFake<AnthropicScript> {
 
 const blockText = (b: Block): string =>
   b.type === 'text' ? b.text : b.type === 'thinking' ? b.thinking : b.type === 'redacted_thinking' ? b.data : JSON.stringify(b.input);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Splits by code point, so a delta never splits a character. */
-const pieces = (text: string, size: number) => {
-  const chars = Array.from(text);
-  return Array.from({ length: Math.max(1, Math.ceil(chars.length / size)) }, (_, i) => chars.slice(i * size, i * size + size).join(''));
-};

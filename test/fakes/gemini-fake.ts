@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ScriptedFake } from './scripted-fake';
+import { pieces, ScriptedFake, sleep } from './scripted-fake';
 
 /**
  * A fake Gemini API (Generative Language API, v1beta) written from the public API reference:
@@ -286,11 +286,3 @@ export class GeminiFake extends ScriptedFake<GeminiScript> {
     res.end(sse ? undefined : ']');
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Splits by code point, so a chunk never splits a character. */
-const pieces = (text: string, size: number) => {
-  const chars = Array.from(text);
-  return Array.from({ length: Math.max(1, Math.ceil(chars.length / size)) }, (_, i) => chars.slice(i * size, i * size + size).join(''));
-};

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ScriptedFake } from './scripted-fake';
+import { ScriptedFake, sleep } from './scripted-fake';
 import { answerResponses, compactResponse, type ResponseStore, type ResponsesScript } from './responses-wire';
 
 /**
@@ -164,6 +164,5 @@ export class OpenAiFake extends ScriptedFake<FakeScript> {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const chunk = (text: string, size: number) =>
   Array.from({ length: Math.max(1, Math.ceil(text.length / size)) }, (_, i) => text.slice(i * size, i * size + size));

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { pieces, sleep } from './scripted-fake';
 
 /**
  * The fake's Responses API (`POST …/responses`), written from OpenAI's API reference and streaming-events reference:
@@ -185,18 +186,13 @@ export async function answerResponses(
       const bytes = Buffer.from(text);
       const middle = Math.floor(bytes.length / 2);
       res.write(bytes.subarray(0, middle));
-      await new Promise((r) => setTimeout(r, 2)); // let the first half leave as its own segment
+      await sleep(2); // let the first half leave as its own segment
       res.write(bytes.subarray(middle));
     } else res.write(text);
-    if (script.chunkDelayMs) await new Promise((r) => setTimeout(r, script.chunkDelayMs));
+    if (script.chunkDelayMs) await sleep(script.chunkDelayMs);
   }
   res.end();
 }
-
-const pieces = (text: string, size: number) => {
-  const chars = Array.from(text); // by code point: a delta never splits a character (the transport may)
-  return Array.from({ length: Math.max(1, Math.ceil(chars.length / size)) }, (_, i) => chars.slice(i * size, i * size + size).join(''));
-};
 
 /** `POST /responses/compact`: the whole window compacted into one opaque `compaction` item, with usage. */
 export function compactResponse(body: Record<string, unknown>, res: ServerResponse): void {

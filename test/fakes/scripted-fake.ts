@@ -80,3 +80,11 @@ export abstract class ScriptedFake<S extends object> {
     return this.queue.shift() ?? {};
   }
 }
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Splits by code point, so a piece (a delta or a stream chunk) never splits a character. */
+export const pieces = (text: string, size: number) => {
+  const chars = Array.from(text);
+  return Array.from({ length: Math.max(1, Math.ceil(chars.length / size)) }, (_, i) => chars.slice(i * size, i * size + size).join(''));
+};

@@ -1,8 +1,11 @@
+import Anthropic, { type ClientOptions } from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { Pool } from 'pg';
 import { LedgerWriter } from '@allot/billing';
 import { OrgConfigService } from '../../apps/gateway/src/org-config/org-config.service';
 import { startServer, type StartedServer } from '../../apps/gateway/src/server';
+import { AnthropicFake } from '../fakes/anthropic-fake';
+import { GeminiFake } from '../fakes/gemini-fake';
 import { OpenAiFake } from '../fakes/openai-fake';
 import { PROVIDER_KEYS } from './canary-secrets';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -64,6 +67,54 @@ export async function startGatewayHarness(
       await fake.stop();
       await db.close();
       logger.close();
+    },
+  };
+}
+
+/** The base URLs of the three fakes, for the org file. */
+export interface FakeUrls {
+  openai: string;
+  anthropic: string;
+  gemini: string;
+}
+
+/** A gateway harness with Anthropic and Gemini fakes besides the OpenAI one. */
+export interface VendorHarness extends GatewayHarness {
+  anthropic: AnthropicFake;
+  gemini: GeminiFake;
+  /** An official Anthropic SDK client on the gateway (the Messages wire). */
+  claude(key: string, opts?: Partial<ClientOptions>): Anthropic;
+  /** Drops unconsumed scripts of all three fakes. */
+  clearScripts(): void;
+}
+
+/**
+ * `startGatewayHarness` with an Anthropic and a Gemini fake too. The org file reads their canary keys from
+ * ANTHROPIC_KEY (or ANTHROPIC_KEY_A and ANTHROPIC_KEY_B, two credentials) and GEMINI_KEY.
+ */
+export async function startVendorHarness(org: (urls: FakeUrls) => string, extraEnv: Record<string, string> = {}): Promise<VendorHarness> {
+  const anthropic = await new AnthropicFake().start();
+  const gemini = await new GeminiFake().start();
+  const h = await startGatewayHarness((openai) => org({ openai, anthropic: anthropic.url, gemini: gemini.url }), extraEnv, {
+    ANTHROPIC_KEY: PROVIDER_KEYS.anthropicMain,
+    ANTHROPIC_KEY_A: PROVIDER_KEYS.anthropicMain,
+    ANTHROPIC_KEY_B: PROVIDER_KEYS.anthropicSecond,
+    GEMINI_KEY: PROVIDER_KEYS.geminiMain,
+  });
+  return {
+    ...h,
+    anthropic,
+    gemini,
+    claude: (key, opts = {}) => new Anthropic({ apiKey: key, baseURL: h.server.url, maxRetries: 0, ...opts }),
+    clearScripts: () => {
+      h.fake.clearScripts();
+      anthropic.clearScripts();
+      gemini.clearScripts();
+    },
+    stop: async () => {
+      await h.stop();
+      await anthropic.stop();
+      await gemini.stop();
     },
   };
 }

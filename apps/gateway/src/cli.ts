@@ -5,7 +5,7 @@ import pino, { type Logger } from 'pino';
 import { AllocationAdminService, hashApiKey, isWellFormedApiKey, KeyResolver, KeysService } from '@allot/allocations';
 import { ModelCapabilities, RouteCatalog } from '@allot/catalog';
 import { RESPONSES_SUPPORT, type ResponsesSupport } from '@allot/contracts';
-import { ResponsesProbe } from '@allot/proxy';
+import { callableRoutes, ResponsesProbe } from '@allot/proxy';
 import { AdminBootstrapService } from '@allot/identity';
 import {
   ConfigError,
@@ -27,7 +27,6 @@ import { openCliRuntime, type RuntimeOptions } from './runtime';
 class UsageError extends Error {}
 
 /** Providers whose chat models serve /v1/responses (natively, or translated: Codex runs on Claude and Gemini too). */
-const RESPONSES_PROVIDERS: ReadonlySet<string> = new Set(['openai', 'azure-openai', 'openai-compatible', 'anthropic', 'gemini']);
 
 interface Command {
   summary: string;
@@ -235,13 +234,8 @@ const COMMANDS: Record<string, Command> = {
       } else hash = await ctx.get(KeysService).activeKeyHash(str(args.member, 'member'), str(args['key-name'], 'key-name'));
       const key = await ctx.get(KeyResolver).resolveHash(hash, { fresh: true });
       if (!key || key.revokedAt) throw new DomainError(404, 'key_not_found', 'no active key matches');
-      const catalog = ctx.get(RouteCatalog);
-      const usable: string[] = [];
-      for (const allocation of key.scope.filter((a) => a.status === 'active')) {
-        const route = await catalog.route(allocation.modelId);
-        // Served on /v1/responses natively or, when the model lacks it, through its chat API or its vendor's wire.
-        if (route && route.kind === 'chat' && RESPONSES_PROVIDERS.has(route.provider.type)) usable.push(route.slug);
-      }
+      // Every provider type serves /v1/responses, natively or through a translation: any callable chat model will do.
+      const usable = (await callableRoutes(key, ctx.get(RouteCatalog))).filter((route) => route.kind === 'chat').map((route) => route.slug);
       const model = typeof args.model === 'string' ? args.model : usable[0];
       if (!model || !usable.includes(model)) {
         throw new DomainError(

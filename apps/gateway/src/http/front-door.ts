@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { assignRequestId } from './request-id';
 
 /** Paths that belong to the API (and the probes); everything else a browser GETs is the console's. */
-export const API_PATHS = /^\/(api|v1|healthz|readyz|metrics)(\/|$)/;
+const API_PATHS = /^\/(api|v1|healthz|readyz|metrics)(\/|$)/;
 
 /**
  * The one middleware in front of the routes: a request id for every response, then the console for a browser's GET

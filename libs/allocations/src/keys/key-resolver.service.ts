@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AllocationStatus, MemberStatus } from '@allot/contracts';
 import { APP_CONFIG, ChangeBus, type AppConfig } from '@allot/platform';
-import { hashApiKey } from './api-key-token';
 
 /** One allocation in a key's scope, with what the hot path needs to admit a call. */
 export interface ScopedAllocation {
@@ -56,10 +55,6 @@ export class KeyResolver {
     bus.on((event) => {
       if (event.topic === 'keys' || event.topic === 'allocations' || event.topic === 'members') this.invalidateAll();
     });
-  }
-
-  resolve(plaintext: string): Promise<ResolvedKey | null> {
-    return this.resolveHash(hashApiKey(plaintext));
   }
 
   /** Whether this process has looked the key up before (known or unknown): it passed the format check then. */

@@ -28,24 +28,21 @@ export class PriceBook {
     });
   }
 
-  async cost(modelId: string, usage: NormalizedUsage, startedAt: Date): Promise<CallCost> {
-    if (this.stale()) await this.fresh();
-    const inForce = this.inForce(modelId, startedAt);
-    if (!inForce || inForce.unit !== 'token') return { costMicros: null, priceVersionId: inForce?.id ?? null };
-    return { costMicros: priceTokens(usage, inForce) ?? null, priceVersionId: inForce.id };
+  cost(modelId: string, usage: NormalizedUsage, startedAt: Date): Promise<CallCost> {
+    return this.quote(modelId, startedAt, (price) => priceTokens(usage, price));
   }
 
   /** The most a call can cost (see {@link priceWorstCase}), for quota reservations. */
-  async worstCost(modelId: string, inputTokens: number, maxOutputTokens: number, startedAt: Date): Promise<CallCost> {
-    if (this.stale()) await this.fresh();
-    const inForce = this.inForce(modelId, startedAt);
-    if (!inForce || inForce.unit !== 'token') return { costMicros: null, priceVersionId: inForce?.id ?? null };
-    return { costMicros: priceWorstCase(inputTokens, maxOutputTokens, inForce) ?? null, priceVersionId: inForce.id };
+  worstCost(modelId: string, inputTokens: number, maxOutputTokens: number, startedAt: Date): Promise<CallCost> {
+    return this.quote(modelId, startedAt, (price) => priceWorstCase(inputTokens, maxOutputTokens, price));
   }
 
-  /** Every call asks twice (reservation, settlement): the fresh case stays synchronous. */
-  private stale(): boolean {
-    return Date.now() - this.loadedAt >= this.config.cacheTtlMs;
+  /** The version in force when the call started, priced by `price`; the prices are re-read only past the TTL. */
+  private async quote(modelId: string, startedAt: Date, price: (version: PriceVersionEntity) => string | undefined): Promise<CallCost> {
+    if (Date.now() - this.loadedAt >= this.config.cacheTtlMs) await this.fresh();
+    const inForce = this.inForce(modelId, startedAt);
+    if (!inForce || inForce.unit !== 'token') return { costMicros: null, priceVersionId: inForce?.id ?? null };
+    return { costMicros: price(inForce) ?? null, priceVersionId: inForce.id };
   }
 
   private inForce(modelId: string, startedAt: Date): PriceVersionEntity | undefined {

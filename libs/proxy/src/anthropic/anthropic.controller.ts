@@ -30,6 +30,6 @@ export class AnthropicController {
     // prompt (the estimate quotas reserve with; it slightly over-counts, since it counts the JSON around the text).
     // Anthropic counts natively; any other provider gets the relay's 400 naming the gap.
     if (!translationFor('messages', call.route)) return this.relay.forward(call, 'count_tokens', req, res);
-    return this.relay.answerLocally(call, 'count_tokens', req, res, { input_tokens: call.estimate().inputTokens });
+    return this.relay.answerLocally(call, 'count_tokens', req, res, { input_tokens: call.promptTokens() });
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { RouteCatalog } from '@allot/catalog';
-import { decideModelAccess } from '@allot/policy';
+import { callableRoutes } from '../preflight/callable-routes';
 import { PreflightGuard, V1Endpoint } from '../preflight/preflight.guard';
 import { admittedCall as admitted } from '../preflight/preflight.service';
 import { ProviderRelay } from '../relay/provider-relay.service';
@@ -89,14 +89,14 @@ export class OpenAiController {
   }
 
   private async models(req: Request): Promise<ModelObject[]> {
-    const key = req.allot!.key!;
-    const out: ModelObject[] = [];
-    for (const allocation of key.scope.filter((a) => a.status === 'active')) {
-      const route = await this.catalog.route(allocation.modelId);
-      if (!route || !route.provider.active || route.credentials.length === 0) continue;
-      if (!decideModelAccess(route.access, key.memberTags).allowed) continue;
-      out.push({ id: route.slug, object: 'model', created: Math.floor(route.createdAt.getTime() / 1000), owned_by: route.provider.name });
-    }
-    return out.sort((a, b) => a.id.localeCompare(b.id));
+    const routes = await callableRoutes(req.allot!.key!, this.catalog);
+    return routes
+      .map((route): ModelObject => ({
+        id: route.slug,
+        object: 'model',
+        created: Math.floor(route.createdAt.getTime() / 1000),
+        owned_by: route.provider.name,
+      }))
+      .sort((a, b) => a.id.localeCompare(b.id));
   }
 }

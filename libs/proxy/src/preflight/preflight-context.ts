@@ -1,7 +1,6 @@
 import type { ResolvedKey, ScopedAllocation } from '@allot/allocations';
 import type { Admission } from '@allot/billing';
 import type { ModelRoute, RouteCredential } from '@allot/catalog';
-import type { CallEstimate } from './estimate';
 
 /** What the preflight pipeline establishes about a `/v1` call; filled step by step so rejections are attributed. */
 export interface PreflightContext {
@@ -12,8 +11,10 @@ export interface PreflightContext {
   key?: ResolvedKey;
   allocation?: ScopedAllocation;
   route?: ModelRoute;
-  /** The worst case of the call, computed on first use (quotas, tpm, billing a cut call) and then kept. */
-  estimate?: () => CallEstimate;
+  /** The output cap: the client's, else the model's, else the configured default (0 for calls without output). */
+  maxOutputTokens?: number;
+  /** The prompt's tokens, counted on first use (quotas, tpm, billing a cut call, count_tokens) and then kept. */
+  promptTokens?: () => number;
   /** The call's hold on its quotas and limits; settled with the actual usage when the call ends. */
   admission?: Admission;
   credential?: RouteCredential;

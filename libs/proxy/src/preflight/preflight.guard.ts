@@ -19,22 +19,14 @@ export const V1Endpoint = (options: V1EndpointOptions) => SetMetadata(V1_ENDPOIN
 /** Runs the preflight pipeline before every `/v1` handler and leaves its result on `req.allot`. */
 @Injectable()
 export class PreflightGuard implements CanActivate {
-  /** Route metadata never changes: read once per handler. */
-  private readonly endpoints = new WeakMap<object, V1EndpointOptions>();
-
   constructor(
     private readonly reflector: Reflector,
     private readonly preflight: PreflightService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const handler = context.getHandler();
-    let options = this.endpoints.get(handler);
-    if (!options) {
-      options = this.reflector.get<V1EndpointOptions | undefined>(V1_ENDPOINT, handler);
-      if (!options) throw new Error(`internal: ${context.getClass().name}.${handler.name} is a /v1 route without @V1Endpoint`);
-      this.endpoints.set(handler, options);
-    }
+    const options = this.reflector.get<V1EndpointOptions | undefined>(V1_ENDPOINT, context.getHandler());
+    if (!options) throw new Error(`internal: ${context.getClass().name}.${context.getHandler().name} is a /v1 route without @V1Endpoint`);
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();

@@ -6,7 +6,9 @@ import { RouteCatalog } from '@allot/catalog';
 import { APP_CONFIG, type AppConfig } from '@allot/platform';
 import { decideModelAccess } from '@allot/policy';
 import { GatewayErrors } from '../errors/gateway-error';
-import { estimateCall, type CallEstimate } from './estimate';
+import { translationFor } from '../translate/translations';
+import { OPERATIONS_BY_ENDPOINT } from '../relay/endpoints';
+import { outputCap, promptTokens, thinkingBudget } from './estimate';
 import type { AdmittedCall, PreflightContext } from './preflight-context';
 
 /** Credentials are taken in turn so load spreads over a provider's keys. */
@@ -61,20 +63,15 @@ export class PreflightService {
     if (ctx.endpoint === 'responses.compact' && route.responses === 'unavailable')
       throw GatewayErrors.responsesUnavailable(allocation.modelSlug);
     if (!decideModelAccess(route.access, key.memberTags).allowed) throw GatewayErrors.modelForbidden(allocation.modelSlug);
-    let estimate: CallEstimate | undefined;
-    ctx.estimate = () =>
-      (estimate ??= estimateCall(
-        body as Record<string, unknown>,
-        route.maxOutputTokens,
-        this.config.defaultMaxOutputTokens,
-        route.kind === 'chat',
-        // Chat and Responses calls reach Claude translated, with the thinking budget on top of the output cap.
-        route.provider.type === 'anthropic' && ctx.endpoint !== 'messages',
-      ));
-    const worstCase = () => {
-      const e = ctx.estimate!();
-      return { inputTokens: e.inputTokens, maxOutputTokens: e.maxOutputTokens + e.thinkingBudgetTokens };
-    };
+    const request = body as Record<string, unknown>;
+    const maxOutputTokens = route.kind === 'chat' ? outputCap(request, route.maxOutputTokens, this.config.defaultMaxOutputTokens) : 0;
+    ctx.maxOutputTokens = maxOutputTokens;
+    let counted: number | undefined;
+    const prompt = (ctx.promptTokens = () => (counted ??= promptTokens(request)));
+    // A call translated to Anthropic's Messages API asks for its thinking budget on top of the output cap.
+    const operation = OPERATIONS_BY_ENDPOINT.get(ctx.endpoint);
+    const thinking = operation && translationFor(operation, route)?.upstreamOperation === 'messages' ? thinkingBudget(request) : 0;
+    const worstCase = () => ({ inputTokens: prompt(), maxOutputTokens: maxOutputTokens + thinking });
     try {
       ctx.admission = await this.quotas.admit({ ...allocation, modelId: route.modelId }, worstCase);
     } catch (error) {
@@ -89,8 +86,17 @@ export class PreflightService {
   }
 }
 
-export function isAdmitted(ctx: PreflightContext): ctx is AdmittedCall {
-  return !!(ctx.key && ctx.allocation && ctx.route && ctx.credential && ctx.requestedModel && ctx.estimate && ctx.admission);
+function isAdmitted(ctx: PreflightContext): ctx is AdmittedCall {
+  return !!(
+    ctx.key &&
+    ctx.allocation &&
+    ctx.route &&
+    ctx.credential &&
+    ctx.requestedModel &&
+    ctx.maxOutputTokens !== undefined &&
+    ctx.promptTokens &&
+    ctx.admission
+  );
 }
 
 /** The call the preflight guard admitted, for handlers behind it (the guard runs before every `/v1` handler). */

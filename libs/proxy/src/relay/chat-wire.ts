@@ -7,6 +7,18 @@ type Json = Record<string, unknown>;
 /** A provider's token count as a non-negative number (absent, null or malformed counts are zero). */
 export const tokenCount = (v: unknown): number => (typeof v === 'number' && v > 0 ? v : 0);
 
+/**
+ * A tool call's JSON arguments as an object: absent or empty arguments are `{}`, and so is broken JSON (a model that
+ * produced it: the client sees an empty input rather than a crash).
+ */
+export function parseToolArguments(text: string): unknown {
+  try {
+    return JSON.parse(text || '{}') as unknown;
+  } catch {
+    return {}; // SyntaxError: broken JSON from the model
+  }
+}
+
 /** A `chat.completion` with one choice, as every translation into the chat wire answers. */
 export function chatCompletion(c: {
   id: string;
@@ -80,7 +92,7 @@ export class ChatChunkWriter {
 }
 
 /** One event of an upstream chat stream, read for translation into another wire. */
-export type ChatStreamEvent = { kind: 'done' } | { kind: 'error'; code: string; message: string } | { kind: 'chunk'; chunk: Json };
+type ChatStreamEvent = { kind: 'done' } | { kind: 'error'; code: string; message: string } | { kind: 'chunk'; chunk: Json };
 
 /** Reads a chat stream event: `[DONE]`, an `{"error":…}` event, or a chunk; undefined for comments and non-JSON. */
 export function readChatEvent(raw: string): ChatStreamEvent | undefined {

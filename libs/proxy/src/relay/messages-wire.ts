@@ -1,3 +1,4 @@
+import { ZERO_USAGE, type NormalizedUsage } from '@allot/billing';
 import { anthropicErrorBody } from '../errors/anthropic-error-body';
 import type { GatewayError } from '../errors/gateway-error';
 
@@ -21,6 +22,23 @@ export function messageStartEvents(id: string, model: string): string {
     usage: { input_tokens: 0, output_tokens: 0 },
   };
   return messagesEvent('message_start', { message }) + messagesEvent('ping', {});
+}
+
+/**
+ * An OpenAI usage (either wire's, normalized) as Anthropic reports it: cached input tokens are cache reads, the rest
+ * plain input; output includes the reasoning. With `thinkingTokens` (answers that return the vendor's thinking as
+ * thinking blocks), the reasoning part is also told apart, as Anthropic does, in `output_tokens_details.thinking_tokens`.
+ * No usage counts as zero.
+ */
+export function anthropicUsage(usage: NormalizedUsage | undefined, thinkingTokens = false): Json {
+  const u = usage ?? ZERO_USAGE;
+  return {
+    input_tokens: u.inputTokens - u.cachedInputTokens,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: u.cachedInputTokens,
+    output_tokens: u.outputTokens,
+    ...(thinkingTokens && u.reasoningTokens > 0 ? { output_tokens_details: { thinking_tokens: u.reasoningTokens } } : {}),
+  };
 }
 
 /** The terminal `error` event for a failure of the gateway's or the provider's. */

@@ -28,6 +28,7 @@ import {
 import { retryAfterAsSeconds } from './retry-after';
 import { readUpstreamFailure } from './upstream-error';
 import { scanUsage } from './usage-scan';
+import { ENDPOINT_NAMES } from './endpoints';
 import { dropGatewayReasoning, dropGatewayThinking } from '../translate/reasoning-carrier';
 import { translationFor, type WireTranslation } from '../translate/translations';
 
@@ -201,13 +202,10 @@ export class ProviderRelay {
       // The client's version/beta/session headers win over the adapter's defaults; auth headers are never among them.
       const target = clientHeaders ? { ...cached, headers: { ...cached.headers, ...clientHeaders } } : cached;
       const last = i + 1 >= attempts;
+      // The body is the relay's own copy: the model is named as this credential's provider knows it.
+      if (cached.bodyModel !== undefined) body.model = cached.bodyModel;
       try {
-        const upstream = await this.upstream.send(
-          credential.id,
-          target,
-          JSON.stringify(target.bodyModel === undefined ? body : { ...body, model: target.bodyModel }),
-          state.signal,
-        );
+        const upstream = await this.upstream.send(credential.id, target, JSON.stringify(body), state.signal);
         if (upstream.statusCode === 400 && ADJUSTABLE.has(operation) && !parameterRetried) {
           const errorText = await upstream.body.text();
           const param = refusedParameter(upstream.statusCode, errorText);
@@ -417,7 +415,7 @@ export class ProviderRelay {
     // A call that reached the provider but ended before it reported usage is billed at least its input; one the
     // provider refused (429, 5xx, 4xx status) is not: clients such as Codex replay a refused request many times.
     if (result.usage === ZERO_USAGE && result.firstByteMs !== null && result.outcome !== 'success' && !result.refused) {
-      result.usage = { ...ZERO_USAGE, inputTokens: call.estimate().inputTokens };
+      result.usage = { ...ZERO_USAGE, inputTokens: call.promptTokens() };
     }
     const { costMicros, priceVersionId } = await this.prices.cost(call.route.modelId, result.usage, call.startedAt);
     this.ledger.record({
@@ -449,16 +447,6 @@ export class ProviderRelay {
   }
 }
 
-const ENDPOINT_NAMES: Record<UpstreamOperation, string> = {
-  chat: 'chat.completions',
-  embeddings: 'embeddings',
-  responses: 'responses',
-  compact: 'responses.compact',
-  messages: 'messages',
-  count_tokens: 'messages.count_tokens',
-  generate: 'gemini.generate_content',
-  generate_stream: 'gemini.stream_generate_content',
-};
 /** Operations that may stream (`stream: true`). */
 const STREAMING: ReadonlySet<UpstreamOperation> = new Set(['chat', 'responses', 'messages']);
 /** Operations whose refused parameters are adjusted (see parameter-compat.ts). */

@@ -71,15 +71,15 @@ export class ResponsesStream implements StreamProtocol {
   /** The upstream's response id, from `response.created`. */
   responseId: string | undefined;
   private model: string | undefined;
-  private lastSequence = -1;
+  /** The last event's data: its `sequence_number` is read only if the stream fails (the protocol numbers events up). */
+  private lastData = '';
 
   constructor(private readonly fallbackId: string) {}
 
   forward(event: string): string | undefined {
     const data = eventData(event);
     if (!data) return `${event}\n\n`;
-    const sequence = /"sequence_number":\s*(\d+)/.exec(data);
-    if (sequence) this.lastSequence = Math.max(this.lastSequence, Number(sequence[1]));
+    this.lastData = data;
     if (!this.responseId && data.includes('"response.created"')) this.remember(data);
     else if (TERMINAL.some((type) => data.includes(type))) this.finish(data);
     return `${event}\n\n`;
@@ -87,7 +87,8 @@ export class ResponsesStream implements StreamProtocol {
 
   failure(error: GatewayError, message = error.message): string {
     const code = error.code === 'upstream_timeout' || error.code === 'upstream_unreachable' ? 'server_error' : error.code;
-    return responsesFailedEvent(this.responseId ?? this.fallbackId, this.model, this.lastSequence, { code, message });
+    const sequence = /"sequence_number":\s*(\d+)/.exec(this.lastData);
+    return responsesFailedEvent(this.responseId ?? this.fallbackId, this.model, sequence ? Number(sequence[1]) : -1, { code, message });
   }
 
   private remember(data: string): void {

@@ -1,9 +1,107 @@
-import type { GatewayError } from '../errors/gateway-error';
+import { GatewayErrors, type GatewayError } from '../errors/gateway-error';
 
 /** Pieces of an Anthropic Messages request that read the same whichever OpenAI wire they are translated to. */
 
 type Json = Record<string, unknown>;
 type Refuse = (feature: string) => GatewayError;
+
+/** The request fields the translations map, or that are harmless to leave behind. */
+export const MESSAGES_FIELDS: ReadonlySet<string> = new Set([
+  'model',
+  'messages',
+  'system',
+  'max_tokens',
+  'temperature',
+  'top_p',
+  'stop_sequences',
+  'stream',
+  'tools',
+  'tool_choice',
+  'metadata',
+  'thinking',
+  'output_config',
+  'output_format',
+]);
+
+/** Refuses a field outside {@link MESSAGES_FIELDS} by name, and a request without messages (a 400); its messages. */
+export function checkMessagesBody(body: Json, refuse: Refuse): Json[] {
+  for (const [field, value] of Object.entries(body)) {
+    if (!MESSAGES_FIELDS.has(field) && value !== null && value !== undefined) throw refuse(`"${field}"`);
+  }
+  if (!Array.isArray(body.messages) || body.messages.length === 0)
+    throw GatewayErrors.invalidBody('"messages" must be a non-empty array.', 'messages');
+  return body.messages as Json[];
+}
+
+/** A message's (or a tool result's) content as blocks: a string is one text block. */
+export const contentBlocks = (holder: Json): Json[] =>
+  typeof holder.content === 'string' ? [{ type: 'text', text: holder.content }] : ((holder.content as Json[] | undefined) ?? []);
+
+/** `metadata.user_id` when it is a string: the OpenAI wires' `user`. */
+export function metadataUserId(body: Json): string | undefined {
+  const userId = (body.metadata as Json | undefined)?.user_id;
+  return typeof userId === 'string' ? userId : undefined;
+}
+
+/**
+ * `tool_choice` as the OpenAI wires' `tool_choice` (and `parallel_tool_calls: false` when parallel tool use is
+ * disabled), fields to add to the request; `named` shapes the choice of one tool, which the two wires write apart.
+ */
+export function toolChoiceOf(choice: unknown, named: (name: string) => Json, refuse: Refuse): Json {
+  const c = choice as Json | undefined;
+  if (!c) return {};
+  let toolChoice: unknown;
+  if (c.type === 'auto') toolChoice = 'auto';
+  else if (c.type === 'any') toolChoice = 'required';
+  else if (c.type === 'none') toolChoice = 'none';
+  else if (c.type === 'tool' && typeof c.name === 'string') toolChoice = named(c.name);
+  else throw refuse('this "tool_choice"');
+  return { tool_choice: toolChoice, ...(c.disable_parallel_tool_use === true ? { parallel_tool_calls: false } : {}) };
+}
+
+/** Refuses Anthropic's server tools (web search, bash, text editor, computer use), which carry a versioned `type`. */
+export function checkClientTool(definition: Json, refuse: Refuse): void {
+  if (definition.type !== undefined && definition.type !== 'custom') throw refuse(`the "${String(definition.type)}" tool`);
+}
+
+/** Extended-thinking budget → reasoning effort. */
+export function effortFor(budget: number): 'low' | 'medium' | 'high' {
+  return budget <= 2048 ? 'low' : budget <= 8192 ? 'medium' : 'high';
+}
+
+/**
+ * `output_config.effort` (how much the model spends on an answer, thinking included) → a reasoning effort. OpenAI's
+ * efforts end at high for most reasoning models, so xhigh and max ask for high.
+ */
+const OUTPUT_EFFORTS: Readonly<Record<string, 'low' | 'medium' | 'high'>> = {
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  xhigh: 'high',
+  max: 'high',
+};
+
+export function outputEffort(body: Json, refuse: Refuse): 'low' | 'medium' | 'high' | undefined {
+  const effort = (body.output_config as Json | null | undefined)?.effort;
+  if (effort === undefined || effort === null) return undefined;
+  if (typeof effort !== 'string' || !Object.hasOwn(OUTPUT_EFFORTS, effort))
+    throw refuse(`"output_config.effort" ${JSON.stringify(effort)}`);
+  return OUTPUT_EFFORTS[effort];
+}
+
+/**
+ * Anthropic's structured outputs (`output_config.format`, or the beta's `output_format`) → `response_format`: a JSON
+ * schema, strict, since Anthropic constrains the answer to it. OpenAI's strict mode wants every property required and
+ * `additionalProperties: false`; a schema without them gets the provider's own 400.
+ */
+export function outputFormat(body: Json, refuse: Refuse): Json | undefined {
+  const config = (body.output_config ?? undefined) as Json | undefined;
+  for (const key of Object.keys(config ?? {})) if (key !== 'format' && key !== 'effort') throw refuse(`"output_config.${key}"`);
+  const format = (config?.format ?? body.output_format ?? undefined) as Json | undefined;
+  if (!format) return undefined;
+  if (format.type !== 'json_schema') throw refuse(`an output format of type "${String(format.type)}"`);
+  return { type: 'json_schema', json_schema: { name: 'response', schema: format.schema ?? { type: 'object' }, strict: true } };
+}
 
 /** `system` as one text: a string, or text blocks joined by blank lines; any other block is refused by name. */
 export function systemText(system: unknown, refuse: Refuse): string {

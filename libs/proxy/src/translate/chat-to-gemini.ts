@@ -1,4 +1,5 @@
 import { GatewayErrors } from '../errors/gateway-error';
+import { parseDataUrl } from './documents';
 import { carriedReasoning, reasoningSummaryWanted } from './reasoning-carrier';
 
 /**
@@ -16,7 +17,7 @@ interface GeminiContent {
 }
 
 /** reasoning_effort → `thinkingConfig.thinkingBudget` (tokens) for Gemini 2.5; 0 turns thinking off. */
-export const GEMINI_THINKING_BUDGETS: Readonly<Record<string, number>> = { none: 0, minimal: 0, low: 1024, medium: 8192, high: 24576 };
+const GEMINI_THINKING_BUDGETS: Readonly<Record<string, number>> = { none: 0, minimal: 0, low: 1024, medium: 8192, high: 24576 };
 
 /**
  * The thinking configuration for an effort, by model family, within what Google documents for each:
@@ -25,7 +26,7 @@ export const GEMINI_THINKING_BUDGETS: Readonly<Record<string, number>> = { none:
  * - Gemini 2.5 Pro thinks 128–32,768 tokens and cannot stop thinking: none and minimal ask for the least, 128.
  * - Other 2.5 models (Flash, Flash-Lite) take the budget table, 0 meaning no thinking.
  */
-export function geminiThinkingConfig(upstreamModel: string, effort: string): Json {
+function geminiThinkingConfig(upstreamModel: string, effort: string): Json {
   const model = upstreamModel.replace(/^models\//, '');
   const flash = model.includes('flash');
   if (NEEDS_THOUGHT_SIGNATURES.test(model)) {
@@ -210,8 +211,8 @@ function userParts(content: unknown): GeminiPart[] {
 /** `data:` URLs become inline data; http(s) URLs stay URLs (Gemini fetches them, the gateway never does). */
 function imagePart(imageUrl: unknown): GeminiPart {
   const url = typeof imageUrl === 'string' ? imageUrl : String((imageUrl as Json | null)?.url ?? '');
-  const data = /^data:([^;,]+);base64,(.*)$/s.exec(url);
-  if (data) return { inlineData: { mimeType: data[1], data: data[2] } };
+  const data = parseDataUrl(url);
+  if (data) return { inlineData: { mimeType: data.mediaType, data: data.data } };
   if (!/^https?:\/\//i.test(url)) throw GatewayErrors.invalidBody('An image_url must be an http(s) URL or a base64 data URL.', 'messages');
   const extension = /\.([a-z0-9]+)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
   const mimeType = extension ? IMAGE_TYPES[extension] : undefined;
@@ -236,12 +237,12 @@ function audioPart(audio: Json | undefined): GeminiPart {
  * read, and a `file_url` (from a Responses `input_file`) would have to be fetched, which the gateway never does.
  */
 function filePart(file: Json | undefined): GeminiPart {
-  const data = /^data:([^;,]+);base64,(.*)$/s.exec(String(file?.file_data ?? ''));
+  const data = parseDataUrl(String(file?.file_data ?? ''));
   if (!data) {
     const given = file?.file_url !== undefined ? 'a file_url' : file?.file_id !== undefined ? 'a file_id' : 'nothing inline';
     throw untranslatable(`a "file" content part without inline base64 "file_data" (${given})`);
   }
-  return { inlineData: { mimeType: data[1], data: data[2] } };
+  return { inlineData: { mimeType: data.mediaType, data: data.data } };
 }
 
 /**

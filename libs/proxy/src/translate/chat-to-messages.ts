@@ -1,6 +1,6 @@
 import { GatewayErrors } from '../errors/gateway-error';
 import { continuesUnsignedToolLoop } from './anthropic-request-parts';
-import { chatFileToAnthropic } from './documents';
+import { chatFileToAnthropic, parseDataUrl } from './documents';
 import { carriedReasoning } from './reasoning-carrier';
 
 /**
@@ -157,8 +157,8 @@ function userBlocks(content: unknown): AnthropicBlock[] {
 /** `data:` URLs become base64 sources; http(s) URLs stay URLs (Anthropic fetches them, the gateway never does). */
 function imageBlock(imageUrl: unknown): AnthropicBlock {
   const url = typeof imageUrl === 'string' ? imageUrl : String((imageUrl as Json | null)?.url ?? '');
-  const data = /^data:([^;,]+);base64,(.*)$/s.exec(url);
-  if (data) return { type: 'image', source: { type: 'base64', media_type: data[1], data: data[2] } };
+  const data = parseDataUrl(url);
+  if (data) return { type: 'image', source: { type: 'base64', media_type: data.mediaType, data: data.data } };
   if (/^https?:\/\//.test(url)) return { type: 'image', source: { type: 'url', url } };
   throw GatewayErrors.invalidBody('An image_url must be an http(s) URL or a base64 data URL.', 'messages');
 }

@@ -1,6 +1,6 @@
 import { normalizeOpenAiUsage, type NormalizedUsage } from '@allot/billing';
 import type { GatewayError } from '../errors/gateway-error';
-import { readChatEvent, tokenCount } from '../relay/chat-wire';
+import { parseToolArguments, readChatEvent, tokenCount } from '../relay/chat-wire';
 import { responsesFailedEvent, type StreamProtocol } from '../relay/stream-protocols';
 import { carriedReasoning, encodeReasoning, REASONING_DELTA, type ReasoningDelta, type ReasoningVendor } from './reasoning-carrier';
 import type { ResponsesTools, ResponsesToolTarget } from './responses-to-chat';
@@ -8,7 +8,7 @@ import type { ResponsesTools, ResponsesToolTarget } from './responses-to-chat';
 type Json = Record<string, unknown>;
 
 /** Chat usage as the Responses API reports it. */
-export function responsesUsage(usage: Json | undefined): Json {
+function responsesUsage(usage: Json | undefined): Json {
   const n = tokenCount;
   const input = n(usage?.prompt_tokens);
   const output = n(usage?.completion_tokens);
@@ -55,7 +55,14 @@ function toolCallItem(
     return { id: `ctc_${suffix}`, type: 'custom_tool_call', call_id: callId, name: target.name, input: customInput(args), ...namespace };
   }
   if (target.kind === 'tool_search') {
-    return { id: `tsc_${suffix}`, type: 'tool_search_call', call_id: callId, arguments: jsonObject(args), execution: 'client', status };
+    return {
+      id: `tsc_${suffix}`,
+      type: 'tool_search_call',
+      call_id: callId,
+      arguments: parseToolArguments(args),
+      execution: 'client',
+      status,
+    };
   }
   return { id: `fc_${suffix}`, type: 'function_call', status, call_id: callId, name: target.name, arguments: args, ...namespace };
 }
@@ -69,14 +76,6 @@ function customInput(args: string): string {
     // SyntaxError: not JSON (a model that wrote the text itself); it is the input.
   }
   return args;
-}
-
-function jsonObject(args: string): unknown {
-  try {
-    return JSON.parse(args || '{}') as unknown;
-  } catch {
-    return {}; // SyntaxError: arguments a tool search cannot use; the client gets an empty query
-  }
 }
 
 function responseObject(id: string, model: string, createdAt: number, status: string, output: Json[], usage: Json | null): Json {

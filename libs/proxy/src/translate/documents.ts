@@ -17,6 +17,12 @@ type Block = Json & { type: string };
 
 const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 
+/** A base64 `data:` URL's media type (as written) and data, or undefined for any other text. */
+export function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
+  const match = DATA_URL.exec(url);
+  return match ? { mediaType: match[1]!, data: match[2]! } : undefined;
+}
+
 /** File types told by a file name when `file_data` is bare base64 rather than a data URL. */
 const TYPES_BY_EXTENSION: Record<string, string> = {
   pdf: 'application/pdf',
@@ -34,8 +40,8 @@ const TYPES_BY_EXTENSION: Record<string, string> = {
 /** The media type and base64 data of an inline chat file, or undefined when it is not inline. */
 function inlineFile(file: Json): { mediaType: string; data: string } | undefined {
   if (typeof file.file_data !== 'string' || !file.file_data) return undefined;
-  const url = DATA_URL.exec(file.file_data);
-  if (url) return { mediaType: url[1]!.toLowerCase(), data: url[2]! };
+  const url = parseDataUrl(file.file_data);
+  if (url) return { mediaType: url.mediaType.toLowerCase(), data: url.data };
   const extension = /\.([a-z0-9]+)$/i.exec(typeof file.filename === 'string' ? file.filename : '')?.[1]?.toLowerCase();
   const mediaType = extension ? TYPES_BY_EXTENSION[extension] : undefined;
   return mediaType ? { mediaType, data: file.file_data } : { mediaType: 'application/octet-stream', data: file.file_data };

@@ -8,7 +8,7 @@ import { carryReasoning, REASONING_DELTA, type ReasoningDelta } from './reasonin
 type Json = Record<string, unknown>;
 
 /** Gemini finish reasons → Chat Completions finish reasons; the others (OTHER, LANGUAGE, MALFORMED_FUNCTION_CALL …) → stop. */
-export const GEMINI_FINISH_REASONS: Readonly<Record<string, string>> = {
+const GEMINI_FINISH_REASONS: Readonly<Record<string, string>> = {
   STOP: 'stop',
   MAX_TOKENS: 'length',
   SAFETY: 'content_filter',
@@ -31,7 +31,7 @@ function finishReason(reason: unknown, hasToolCalls: boolean): string {
  * Gemini has no tool call ids: they are made up as `call_<responseId>_<n>` (n counts the answer's calls from 0), so
  * they stay unique across the turns of a conversation. Tool messages are matched back by name from the history.
  */
-export function geminiToolCallId(responseId: unknown, index: number): string {
+function geminiToolCallId(responseId: unknown, index: number): string {
   return typeof responseId === 'string' && responseId ? `call_${responseId}_${index}` : `call_${index}`;
 }
 
@@ -39,7 +39,7 @@ export function geminiToolCallId(responseId: unknown, index: number): string {
  * Gemini usage as OpenAI reports it: prompt tokens include the cached ones (as Gemini counts them), completion tokens
  * include the thoughts (billed as output; reported as reasoning tokens). The ledger gets the same numbers.
  */
-export function geminiChatUsage(usageMetadata: unknown): Json {
+function geminiChatUsage(usageMetadata: unknown): Json {
   const u = normalizeGeminiUsage(usageMetadata) ?? ZERO_USAGE;
   return {
     prompt_tokens: u.inputTokens,

@@ -1,9 +1,11 @@
+import { normalizeOpenAiUsage } from '@allot/billing';
 import { GatewayError } from '../errors/gateway-error';
+import { anthropicUsage } from '../relay/messages-wire';
 import { chatToGemini, SKIP_THOUGHT_SIGNATURE } from './chat-to-gemini';
 import { ComposedStream } from './composed-stream';
 import { GeminiAsChatStream, geminiToChat } from './gemini-to-chat';
 import { messagesToOpenAiChat } from './messages-to-openai';
-import { anthropicUsage, ChatAsMessagesStream, carriedThinkingBlock, openAiChatToMessage } from './openai-to-messages';
+import { ChatAsMessagesStream, carriedThinkingBlock, openAiChatToMessage } from './openai-to-messages';
 import { carriedReasoning, dropGatewayThinking, encodeReasoning, REASONING_DELTA, reasoningSummaryWanted } from './reasoning-carrier';
 
 /** Claude Code (the Anthropic Messages wire) on Gemini models: thought signatures and summaries as thinking blocks. */
@@ -225,7 +227,7 @@ describe('Gemini → Messages JSON answers (openAiChatToMessage with carry)', ()
     expect((message.content as Json[]).map((b) => b.type)).toEqual(['tool_use']);
     expect(message.usage).not.toHaveProperty('output_tokens_details');
     expect(
-      anthropicUsage({ prompt_tokens: 5, completion_tokens: 9, completion_tokens_details: { reasoning_tokens: 4 } }),
+      anthropicUsage(normalizeOpenAiUsage({ prompt_tokens: 5, completion_tokens: 9, completion_tokens_details: { reasoning_tokens: 4 } })),
     ).not.toHaveProperty('output_tokens_details');
   });
 

@@ -8,7 +8,7 @@ import { carryReasoning, REASONING_DELTA, type ReasoningDelta } from './reasonin
 type Json = Record<string, unknown>;
 
 /** Anthropic stop reasons → Chat Completions finish reasons. */
-export const FINISH_REASONS: Record<string, string> = {
+const FINISH_REASONS: Record<string, string> = {
   end_turn: 'stop',
   stop_sequence: 'stop',
   pause_turn: 'stop',

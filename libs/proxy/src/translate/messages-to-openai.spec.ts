@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors/gateway-error';
-import { effortFor, messagesToOpenAiChat } from './messages-to-openai';
+import { effortFor } from './anthropic-request-parts';
+import { messagesToOpenAiChat } from './messages-to-openai';
 
 const translate = (body: Record<string, unknown>, provider: 'openai' | 'openai-compatible' = 'openai') =>
   messagesToOpenAiChat({ model: 'openai/gpt', max_tokens: 100, ...body }, 'gpt-x', provider);

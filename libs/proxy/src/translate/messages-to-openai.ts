@@ -1,6 +1,17 @@
 import type { ProviderType } from '@allot/contracts';
-import { imageUrl, systemText } from './anthropic-request-parts';
-import { GatewayErrors, type GatewayError } from '../errors/gateway-error';
+import { GatewayErrors } from '../errors/gateway-error';
+import {
+  checkClientTool,
+  checkMessagesBody,
+  contentBlocks,
+  effortFor,
+  imageUrl,
+  metadataUserId,
+  outputEffort,
+  outputFormat,
+  systemText,
+  toolChoiceOf,
+} from './anthropic-request-parts';
 import { anthropicDocumentToChat } from './documents';
 import { carryReasoning, decodeReasoning, wantReasoningSummary, type CarriedReasoning, type ReasoningVendor } from './reasoning-carrier';
 
@@ -15,31 +26,8 @@ type Json = Record<string, unknown>;
 const untranslatable = (feature: string) =>
   GatewayErrors.unsupported(`${feature} cannot be translated to the OpenAI Chat Completions API, which serves this model.`);
 
-/** Fields mapped below, or harmless to leave behind. */
-const HANDLED = new Set([
-  'model',
-  'messages',
-  'system',
-  'max_tokens',
-  'temperature',
-  'top_p',
-  'stop_sequences',
-  'stream',
-  'tools',
-  'tool_choice',
-  'metadata',
-  'thinking',
-  'output_config',
-  'output_format',
-]);
-
-/** Extended-thinking budget → reasoning effort. */
-export function effortFor(budget: number): 'low' | 'medium' | 'high' {
-  return budget <= 2048 ? 'low' : budget <= 8192 ? 'medium' : 'high';
-}
-
 /** Options of {@link messagesToOpenAiChat}. */
-export interface MessagesToChatOptions {
+interface MessagesToChatOptions {
   /**
    * The vendor whose reasoning the gateway returned as `thinking` blocks signed with its own encoding (see
    * reasoning-carrier.ts): such blocks become carried reasoning on their assistant message, and `thinking` asks for
@@ -49,17 +37,13 @@ export interface MessagesToChatOptions {
 }
 
 export function messagesToOpenAiChat(body: Json, upstreamModel: string, provider: ProviderType, options: MessagesToChatOptions = {}): Json {
-  for (const [field, value] of Object.entries(body)) {
-    if (!HANDLED.has(field) && value !== null && value !== undefined) throw untranslatable(`"${field}"`);
-  }
-  if (!Array.isArray(body.messages) || body.messages.length === 0)
-    throw GatewayErrors.invalidBody('"messages" must be a non-empty array.', 'messages');
+  const raws = checkMessagesBody(body, untranslatable);
 
   const messages: Json[] = [];
   const system = systemText(body.system, untranslatable);
   if (system) messages.push({ role: 'system', content: system });
-  for (const raw of body.messages as Json[]) {
-    const content = typeof raw.content === 'string' ? [{ type: 'text', text: raw.content }] : ((raw.content as Json[] | undefined) ?? []);
+  for (const raw of raws) {
+    const content = contentBlocks(raw);
     if (raw.role === 'user') messages.push(...userMessages(content));
     else if (raw.role === 'assistant') messages.push(assistantMessage(content, options.carry));
     else throw untranslatable(`a message with role "${String(raw.role)}"`);
@@ -71,70 +55,27 @@ export function messagesToOpenAiChat(body: Json, upstreamModel: string, provider
   if (typeof body.temperature === 'number') out.temperature = body.temperature;
   if (typeof body.top_p === 'number') out.top_p = body.top_p;
   if (Array.isArray(body.stop_sequences) && body.stop_sequences.length > 0) out.stop = body.stop_sequences;
-  const userId = (body.metadata as Json | undefined)?.user_id;
-  if (typeof userId === 'string') out.user = userId;
+  const userId = metadataUserId(body);
+  if (userId !== undefined) out.user = userId;
   if (body.stream === true) {
     out.stream = true;
     out.stream_options = { include_usage: true }; // the answer's usage is translated into message_delta
   }
   if (Array.isArray(body.tools) && body.tools.length > 0) out.tools = (body.tools as Json[]).map(tool);
-  const choice = body.tool_choice as Json | undefined;
-  if (choice) {
-    if (choice.type === 'auto') out.tool_choice = 'auto';
-    else if (choice.type === 'any') out.tool_choice = 'required';
-    else if (choice.type === 'none') out.tool_choice = 'none';
-    else if (choice.type === 'tool' && typeof choice.name === 'string')
-      out.tool_choice = { type: 'function', function: { name: choice.name } };
-    else throw untranslatable('this "tool_choice"');
-    if (choice.disable_parallel_tool_use === true) out.parallel_tool_calls = false;
-  }
-  const format = outputFormat(body);
+  Object.assign(
+    out,
+    toolChoiceOf(body.tool_choice, (name) => ({ type: 'function', function: { name } }), untranslatable),
+  );
+  const format = outputFormat(body, untranslatable);
   if (format) out.response_format = format;
   const thinking = body.thinking as Json | undefined;
   const budget = thinking?.type === 'enabled' && typeof thinking.budget_tokens === 'number' ? thinking.budget_tokens : undefined;
-  const effort = outputEffort(body) ?? (budget !== undefined ? effortFor(budget) : undefined);
+  const effort = outputEffort(body, untranslatable) ?? (budget !== undefined ? effortFor(budget) : undefined);
   if (effort) out.reasoning_effort = effort;
   // Thinking asked for on the Messages wire is thinking shown: the vendor's summaries come back as thinking blocks.
   // Adaptive thinking leaves how much to the model (no effort: the vendor's default, Gemini's dynamic thinking).
   if (options.carry && (budget !== undefined || thinking?.type === 'adaptive')) wantReasoningSummary(out);
   return out;
-}
-
-/**
- * `output_config.effort` (how much the model spends on an answer, thinking included) → a reasoning effort. OpenAI's
- * efforts end at high for most reasoning models, so xhigh and max ask for high.
- */
-const OUTPUT_EFFORTS: Readonly<Record<string, 'low' | 'medium' | 'high'>> = {
-  low: 'low',
-  medium: 'medium',
-  high: 'high',
-  xhigh: 'high',
-  max: 'high',
-};
-
-export function outputEffort(
-  body: Json,
-  refuse: (feature: string) => GatewayError = untranslatable,
-): 'low' | 'medium' | 'high' | undefined {
-  const effort = (body.output_config as Json | null | undefined)?.effort;
-  if (effort === undefined || effort === null) return undefined;
-  if (typeof effort !== 'string' || !Object.hasOwn(OUTPUT_EFFORTS, effort))
-    throw refuse(`"output_config.effort" ${JSON.stringify(effort)}`);
-  return OUTPUT_EFFORTS[effort];
-}
-
-/**
- * Anthropic's structured outputs (`output_config.format`, or the beta's `output_format`) → `response_format`: a JSON
- * schema, strict, since Anthropic constrains the answer to it. OpenAI's strict mode wants every property required and
- * `additionalProperties: false`; a schema without them gets the provider's own 400.
- */
-export function outputFormat(body: Json, refuse: (feature: string) => GatewayError = untranslatable): Json | undefined {
-  const config = (body.output_config ?? undefined) as Json | undefined;
-  for (const key of Object.keys(config ?? {})) if (key !== 'format' && key !== 'effort') throw refuse(`"output_config.${key}"`);
-  const format = (config?.format ?? body.output_format ?? undefined) as Json | undefined;
-  if (!format) return undefined;
-  if (format.type !== 'json_schema') throw refuse(`an output format of type "${String(format.type)}"`);
-  return { type: 'json_schema', json_schema: { name: 'response', schema: format.schema ?? { type: 'object' }, strict: true } };
 }
 
 /** A user turn: its tool results first, as `tool` messages (they must follow the assistant's calls), then the rest. */
@@ -198,8 +139,7 @@ function textOf(blocks: Json[] | undefined, where: string): string {
 }
 
 function tool(definition: Json): Json {
-  // Anthropic's server tools (web search, bash, text editor, computer use) carry a versioned `type`.
-  if (definition.type !== undefined && definition.type !== 'custom') throw untranslatable(`the "${String(definition.type)}" tool`);
+  checkClientTool(definition, untranslatable);
   return {
     type: 'function',
     function: {

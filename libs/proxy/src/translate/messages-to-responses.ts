@@ -1,7 +1,17 @@
 import { GatewayErrors } from '../errors/gateway-error';
-import { imageUrl, systemText } from './anthropic-request-parts';
+import {
+  checkClientTool,
+  checkMessagesBody,
+  contentBlocks,
+  effortFor,
+  imageUrl,
+  metadataUserId,
+  outputEffort,
+  outputFormat,
+  systemText,
+  toolChoiceOf,
+} from './anthropic-request-parts';
 import { anthropicDocumentToChat } from './documents';
-import { effortFor, outputEffort, outputFormat } from './messages-to-openai';
 
 /**
  * Anthropic Messages request → OpenAI Responses request, as a pure function: Claude Code and the Anthropic SDKs on
@@ -22,7 +32,7 @@ const untranslatable = (feature: string) =>
 export const OPENAI_REASONING_PREFIX = 'allot.openai.v1.';
 
 /** An OpenAI reasoning item as a thinking block carries it: what a stateless request needs to replay it. */
-export interface OpenAiReasoning {
+interface OpenAiReasoning {
   id?: string;
   encrypted_content?: string;
   summary: Json[];
@@ -64,24 +74,6 @@ export function decodeOpenAiReasoning(signature: unknown): OpenAiReasoning | und
   throw GatewayErrors.invalidBody('The signature of a thinking block in "messages" was altered: replay it as it was received.', 'messages');
 }
 
-/** Fields mapped below, or harmless to leave behind. */
-const HANDLED = new Set([
-  'model',
-  'messages',
-  'system',
-  'max_tokens',
-  'temperature',
-  'top_p',
-  'stop_sequences',
-  'stream',
-  'tools',
-  'tool_choice',
-  'metadata',
-  'thinking',
-  'output_config',
-  'output_format',
-]);
-
 /** What was left out on the way (the `x-allot-adjusted-params` header): thinking another vendor signed. */
 export const DROPPED_THINKING = 'messages.thinking';
 
@@ -91,17 +83,13 @@ export const DROPPED_THINKING = 'messages.thinking';
  * can be replayed; `adjusted` receives {@link DROPPED_THINKING} when thinking blocks OpenAI cannot verify were left out.
  */
 export function messagesToResponses(body: Json, upstreamModel: string, adjusted?: string[]): Json {
-  for (const [field, value] of Object.entries(body)) {
-    if (!HANDLED.has(field) && value !== null && value !== undefined) throw untranslatable(`"${field}"`);
-  }
-  if (!Array.isArray(body.messages) || body.messages.length === 0)
-    throw GatewayErrors.invalidBody('"messages" must be a non-empty array.', 'messages');
+  const raws = checkMessagesBody(body, untranslatable);
   if (Array.isArray(body.stop_sequences) && body.stop_sequences.length > 0) throw untranslatable('"stop_sequences"');
 
   const input: Json[] = [];
   let dropped = false;
-  for (const raw of body.messages as Json[]) {
-    const content = typeof raw.content === 'string' ? [{ type: 'text', text: raw.content }] : ((raw.content as Json[] | undefined) ?? []);
+  for (const raw of raws) {
+    const content = contentBlocks(raw);
     if (raw.role === 'user') input.push(...userItems(content));
     else if (raw.role === 'assistant') {
       const turn = assistantItems(content);
@@ -118,18 +106,13 @@ export function messagesToResponses(body: Json, upstreamModel: string, adjusted?
   if (typeof body.max_tokens === 'number') out.max_output_tokens = body.max_tokens;
   if (typeof body.temperature === 'number') out.temperature = body.temperature;
   if (typeof body.top_p === 'number') out.top_p = body.top_p;
-  const userId = (body.metadata as Json | undefined)?.user_id;
-  if (typeof userId === 'string') out.user = userId;
+  const userId = metadataUserId(body);
+  if (userId !== undefined) out.user = userId;
   if (Array.isArray(body.tools) && body.tools.length > 0) out.tools = (body.tools as Json[]).map(tool);
-  const choice = body.tool_choice as Json | undefined;
-  if (choice) {
-    if (choice.type === 'auto') out.tool_choice = 'auto';
-    else if (choice.type === 'any') out.tool_choice = 'required';
-    else if (choice.type === 'none') out.tool_choice = 'none';
-    else if (choice.type === 'tool' && typeof choice.name === 'string') out.tool_choice = { type: 'function', name: choice.name };
-    else throw untranslatable('this "tool_choice"');
-    if (choice.disable_parallel_tool_use === true) out.parallel_tool_calls = false;
-  }
+  Object.assign(
+    out,
+    toolChoiceOf(body.tool_choice, (name) => ({ type: 'function', name }), untranslatable),
+  );
   const format = outputFormat(body, untranslatable)?.json_schema as Json | undefined;
   if (format) out.text = { format: { type: 'json_schema', ...format } };
   const thinking = body.thinking as Json | undefined;
@@ -186,9 +169,7 @@ function chatPartToInput(part: Json): Json {
 
 function toolResult(block: Json): Json {
   const call_id = String(block.tool_use_id ?? '');
-  const blocks =
-    typeof block.content === 'string' ? [{ type: 'text', text: block.content }] : ((block.content as Json[] | undefined) ?? []);
-  const parts = blocks.flatMap((b) => inputParts(b, 'tool_result'));
+  const parts = contentBlocks(block).flatMap((b) => inputParts(b, 'tool_result'));
   // Responses has no error flag on a tool output: the model reads it from the text, as on the chat path.
   const error = block.is_error === true ? 'Error: ' : '';
   if (parts.every((p) => p.type === 'input_text')) {
@@ -237,8 +218,7 @@ function assistantItems(blocks: Json[]): { items: Json[]; dropped: boolean } {
 }
 
 function tool(definition: Json): Json {
-  // Anthropic's server tools (web search, bash, text editor, computer use) carry a versioned `type`.
-  if (definition.type !== undefined && definition.type !== 'custom') throw untranslatable(`the "${String(definition.type)}" tool`);
+  checkClientTool(definition, untranslatable);
   return {
     type: 'function',
     name: definition.name,

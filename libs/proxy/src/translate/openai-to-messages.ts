@@ -1,38 +1,20 @@
 import { normalizeOpenAiUsage, type NormalizedUsage } from '@allot/billing';
 import type { GatewayError } from '../errors/gateway-error';
-import { readChatEvent, tokenCount } from '../relay/chat-wire';
-import { messageStartEvents, messagesErrorEvent, messagesEvent } from '../relay/messages-wire';
+import { parseToolArguments, readChatEvent } from '../relay/chat-wire';
+import { anthropicUsage, messageStartEvents, messagesErrorEvent, messagesEvent } from '../relay/messages-wire';
 import type { StreamProtocol } from '../relay/stream-protocols';
 import { carriedReasoning, encodeReasoning, REASONING_DELTA, type ReasoningDelta, type ReasoningVendor } from './reasoning-carrier';
 
 type Json = Record<string, unknown>;
 
 /** Chat Completions finish reasons → Anthropic stop reasons. */
-export const STOP_REASONS: Record<string, string> = {
+const STOP_REASONS: Record<string, string> = {
   stop: 'end_turn',
   length: 'max_tokens',
   tool_calls: 'tool_use',
   function_call: 'tool_use',
   content_filter: 'refusal',
 };
-
-/**
- * OpenAI usage as Anthropic reports it: cached prompt tokens are cache reads, the rest plain input; output includes the
- * reasoning. With `thinkingTokens` (answers that return the vendor's thinking as thinking blocks), the reasoning part is
- * also told apart, as Anthropic does, in `output_tokens_details.thinking_tokens`.
- */
-export function anthropicUsage(usage: Json | undefined, thinkingTokens = false): Json {
-  const n = tokenCount;
-  const cached = Math.min(n((usage?.prompt_tokens_details as Json | undefined)?.cached_tokens), n(usage?.prompt_tokens));
-  const reasoning = n((usage?.completion_tokens_details as Json | undefined)?.reasoning_tokens);
-  return {
-    input_tokens: n(usage?.prompt_tokens) - cached,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: cached,
-    output_tokens: n(usage?.completion_tokens),
-    ...(thinkingTokens && reasoning > 0 ? { output_tokens_details: { thinking_tokens: reasoning } } : {}),
-  };
-}
 
 /**
  * The `thinking` block that returns a vendor's carried reasoning (see reasoning-carrier.ts) to an Anthropic client: its
@@ -45,14 +27,6 @@ export const carriedThinkingBlock = (vendor: ReasoningVendor, items: Json[], sum
   thinking: summary.join('\n\n'),
   signature: encodeReasoning(vendor, items),
 });
-
-function parseArguments(text: string): unknown {
-  try {
-    return JSON.parse(text || '{}');
-  } catch {
-    return {}; // a model that produced broken JSON: the client sees an empty input rather than a crash
-  }
-}
 
 /**
  * A `chat.completion` as an Anthropic `message`. With `carry` (a chat answer translated from Gemini), reasoning carried
@@ -68,7 +42,7 @@ export function openAiChatToMessage(chat: Json, requestedModel: string, carry = 
   if (typeof message.content === 'string' && message.content) content.push({ type: 'text', text: message.content });
   for (const call of (message.tool_calls as Json[] | undefined) ?? []) {
     const fn = (call.function ?? {}) as Json;
-    content.push({ type: 'tool_use', id: String(call.id), name: String(fn.name), input: parseArguments(String(fn.arguments ?? '')) });
+    content.push({ type: 'tool_use', id: String(call.id), name: String(fn.name), input: parseToolArguments(String(fn.arguments ?? '')) });
   }
   return {
     id: `msg_${String(chat.id ?? '').replace(/^chatcmpl-/, '')}`,
@@ -78,7 +52,7 @@ export function openAiChatToMessage(chat: Json, requestedModel: string, carry = 
     content,
     stop_reason: STOP_REASONS[String(choice.finish_reason)] ?? 'end_turn',
     stop_sequence: null,
-    usage: anthropicUsage(chat.usage as Json | undefined, carry),
+    usage: anthropicUsage(normalizeOpenAiUsage(chat.usage), carry),
   };
 }
 
@@ -209,7 +183,7 @@ export class ChatAsMessagesStream implements StreamProtocol {
       this.close() +
       messagesEvent('message_delta', {
         delta: { stop_reason: this.stopReason, stop_sequence: null },
-        usage: anthropicUsage(this.openAiUsage, this.carry),
+        usage: anthropicUsage(this.usage, this.carry),
       }) +
       messagesEvent('message_stop', {})
     );

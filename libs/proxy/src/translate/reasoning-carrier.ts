@@ -73,7 +73,7 @@ export function encodeReasoning(vendor: ReasoningVendor, items: Json[]): string 
 }
 
 /** Where an encoding was read from, for the 400 an altered one gets. */
-export interface EncodedReasoningField {
+interface EncodedReasoningField {
   /** The field in words, e.g. "The signature of a thinking block in \"messages\"". */
   readonly what: string;
   readonly param: string;

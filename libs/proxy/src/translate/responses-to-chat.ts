@@ -52,7 +52,7 @@ export interface ResponsesToolTarget {
  * The chat function name of a Responses tool: namespaced tools are flattened to `<namespace>__<name>`, a name every
  * vendor accepts (Anthropic allows `[a-zA-Z0-9_-]` only).
  */
-export const chatToolName = (name: string, namespace?: unknown): string =>
+const chatToolName = (name: string, namespace?: unknown): string =>
   typeof namespace === 'string' && namespace ? `${namespace}__${name}` : name;
 
 /**
@@ -125,7 +125,7 @@ export class ResponsesTools {
 }
 
 /** Options of {@link responsesToChat}. */
-export interface ResponsesToChatOptions {
+interface ResponsesToChatOptions {
   /**
    * The vendor whose reasoning items (the gateway's `encrypted_content`, see reasoning-carrier.ts) are turned back into
    * carried reasoning on the next assistant message; without one, every reasoning item is skipped as opaque.

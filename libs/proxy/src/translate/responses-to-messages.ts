@@ -1,7 +1,7 @@
 import { normalizeOpenAiUsage, type NormalizedUsage } from '@allot/billing';
 import { GatewayError } from '../errors/gateway-error';
-import { tokenCount } from '../relay/chat-wire';
-import { messageStartEvents, messagesErrorEvent, messagesEvent } from '../relay/messages-wire';
+import { parseToolArguments } from '../relay/chat-wire';
+import { anthropicUsage, messageStartEvents, messagesErrorEvent, messagesEvent } from '../relay/messages-wire';
 import { eventData } from '../relay/sse-splitter';
 import type { StreamProtocol } from '../relay/stream-protocols';
 import { encodeOpenAiReasoning } from './messages-to-responses';
@@ -13,19 +13,6 @@ import { encodeOpenAiReasoning } from './messages-to-responses';
  */
 
 type Json = Record<string, unknown>;
-
-/** Responses usage as Anthropic reports it: cached input tokens are cache reads, the rest plain input. */
-export function anthropicUsageOfResponse(usage: Json | undefined): Json {
-  const n = tokenCount;
-  const input = n(usage?.input_tokens);
-  const cached = Math.min(n((usage?.input_tokens_details as Json | undefined)?.cached_tokens), input);
-  return {
-    input_tokens: input - cached,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: cached,
-    output_tokens: n(usage?.output_tokens),
-  };
-}
 
 const partsText = (parts: unknown) =>
   ((parts as Json[] | undefined) ?? [])
@@ -44,14 +31,6 @@ const summaryText = (item: Json) => partsText(item.summary) || partsText(item.co
  * that reasoned while the client asked for no thinking returns neither.
  */
 const shown = (item: Json) => summaryText(item) !== '' || typeof item.encrypted_content === 'string';
-
-function parseArguments(text: string): unknown {
-  try {
-    return JSON.parse(text || '{}');
-  } catch {
-    return {}; // a model that produced broken JSON: the client sees an empty input rather than a crash
-  }
-}
 
 const messageId = (responseId: unknown) => `msg_${String(responseId ?? '').replace(/^resp_/, '')}`;
 
@@ -93,7 +72,7 @@ export function responseToMessage(response: Json, requestedModel: string): Json 
         type: 'tool_use',
         id: String(item.call_id),
         name: String(item.name),
-        input: parseArguments(String(item.arguments ?? '')),
+        input: parseToolArguments(String(item.arguments ?? '')),
       });
     }
   }
@@ -105,7 +84,7 @@ export function responseToMessage(response: Json, requestedModel: string): Json 
     content,
     stop_reason: refused ? 'refusal' : stopReason(response, calledTools),
     stop_sequence: null,
-    usage: anthropicUsageOfResponse(response.usage as Json | undefined),
+    usage: anthropicUsage(normalizeOpenAiUsage(response.usage)),
   };
 }
 
@@ -297,7 +276,7 @@ export class ResponsesAsMessagesStream implements StreamProtocol {
       this.close() +
       messagesEvent('message_delta', {
         delta: { stop_reason: stop, stop_sequence: null },
-        usage: anthropicUsageOfResponse(response.usage as Json | undefined),
+        usage: anthropicUsage(this.usage),
       }) +
       messagesEvent('message_stop', {})
     );

@@ -43,7 +43,7 @@ const createdOf = (call: AdmittedCall) => Math.floor(call.startedAt.getTime() / 
 const chatToAnthropicApi = (carry: boolean): WireTranslation => ({
   upstreamOperation: 'messages',
   request: (body, call, adjusted) =>
-    chatToMessages(withStructuredOutput(body, call), call.route.upstreamName, call.estimate().maxOutputTokens, adjusted),
+    chatToMessages(withStructuredOutput(body, call), call.route.upstreamName, call.maxOutputTokens, adjusted),
   response: (message, call) => ({
     body: answerAsAsked(messagesToChat(message, call.requestedModel, createdOf(call)), call),
     usage: normalizeAnthropicUsage(message.usage),
